@@ -1,0 +1,7 @@
+/**
+ * Grail (subnet 81) protocol math as pure functions: constants, PRF, window randomness, seeds,
+ * sketches, tolerances, challenges, commit binding, GRPO advantages, credential commitments and the
+ * validator's sampling and weights rules. No I/O, no actors; everything here is bit-exact with
+ * one-covenant/grail v0.0.60 (proof v5) and tested against vectors produced by the reference.
+ */
+package dev.quarry.grail.protocol;
