@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,7 +111,15 @@ class ClusterConfigurationTest {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("quarry.actor-system-name"), config);
     try {
       assertThat(system.name()).isEqualTo("quarry");
-      assertThat(Cluster.get(system).selfMember().getRoles()).contains("coordinator", "worker");
+      Cluster cluster = Cluster.get(system);
+      assertThat(cluster.selfMember().getRoles()).contains("coordinator", "worker");
+      // With no seed nodes a node forms a cluster by joining itself (what the miner does).
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (cluster.selfMember().status() != MemberStatus.up() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
       for (String path : List.of("quarry.dispatchers.blocking-io", "quarry.dispatchers.model")) {
         CompletableFuture<String> ranOn = CompletableFuture.supplyAsync(
             () -> Thread.currentThread().getName(), system.dispatchers().lookup(DispatcherSelector.fromConfig(path)));
