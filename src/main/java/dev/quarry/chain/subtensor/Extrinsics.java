@@ -77,6 +77,48 @@ public final class Extrinsics {
     return new ScaleWriter().bytes(body).toByteArray();
   }
 
+  /** A signed v4 extrinsic taken apart: signer, signature, explicit extension data and call. */
+  public record Decoded(AccountId signer, byte[] signature, Era era, long nonce, long tip, int metadataHashMode, byte[] call) {}
+
+  /**
+   * Parses a signed v4 extrinsic (length prefix included) with subtensor's extension layout, as a
+   * node does before checking it. Throws {@link dev.quarry.chain.scale.ScaleException} on
+   * anything else.
+   */
+  public static Decoded decode(byte[] extrinsic) {
+    dev.quarry.chain.scale.ScaleReader in = new dev.quarry.chain.scale.ScaleReader(extrinsic);
+    int length = in.compactLength();
+    if (length != in.remaining()) {
+      throw new dev.quarry.chain.scale.ScaleException("extrinsic length prefix " + length + " does not match " + in.remaining() + " bytes");
+    }
+    if (in.u8() != SIGNED_V4) {
+      throw new dev.quarry.chain.scale.ScaleException("not a signed version-4 extrinsic");
+    }
+    if (in.u8() != MULTI_ADDRESS_ID) {
+      throw new dev.quarry.chain.scale.ScaleException("signer is not a MultiAddress::Id");
+    }
+    AccountId signer = new AccountId(in.raw(32));
+    if (in.u8() != MULTI_SIGNATURE_SR25519) {
+      throw new dev.quarry.chain.scale.ScaleException("signature is not sr25519");
+    }
+    byte[] signature = in.raw(64);
+    int first = in.u8();
+    Era era = first == 0 ? Era.IMMORTAL : Era.decode(new byte[] {(byte) first, (byte) in.u8()});
+    long nonce = in.compact();
+    long tip = in.compact();
+    int mode = in.u8();
+    if (mode > 1) {
+      throw new dev.quarry.chain.scale.ScaleException("CheckMetadataHash mode " + mode + " is not 0 or 1");
+    }
+    return new Decoded(signer, signature, era, nonce, tip, mode, in.raw(in.remaining()));
+  }
+
+  /** True when the decoded extrinsic's signature is valid for the given implicit data. */
+  public static boolean verify(Decoded extrinsic, TransactionParams params) {
+    byte[] payload = signingPayload(extrinsic.call(), params);
+    return dev.quarry.crypto.Sr25519.verify(extrinsic.signer().bytes(), bytesToSign(payload), extrinsic.signature());
+  }
+
   /** The transaction hash nodes report: blake2b-256 of the whole extrinsic, length prefix included. */
   public static byte[] hash(byte[] extrinsic) {
     return Hashes.blake2b256(extrinsic);
