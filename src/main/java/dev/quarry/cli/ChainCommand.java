@@ -239,11 +239,16 @@ public final class ChainCommand implements Runnable {
     @Override
     public void run() {
       CountDownLatch done = new CountDownLatch(count > 0 ? count : 1);
-      try (Chain chain = parent.open(); var subscription = chain.subscribeHeads(head -> print(head, done))) {
-        if (chain instanceof LocalChain) {
-          spec.commandLine().getErr().println("embedded chain: one block every " + ((LocalChain) chain).config().blockTime().toSeconds() + " s");
+      try (Chain chain = parent.open()) {
+        if (chain instanceof LocalChain local) {
+          spec.commandLine().getErr().println("embedded chain: one block every " + local.config().blockTime().toSeconds() + " s");
         }
-        done.await();
+        var subscription = chain.subscribeHeads(head -> print(head, done));
+        try {
+          done.await();
+        } finally {
+          subscription.close();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

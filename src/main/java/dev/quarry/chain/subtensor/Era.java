@@ -45,7 +45,7 @@ public record Era(long period, long phase) {
       return new byte[] {0};
     }
     long quantizeFactor = Math.max(period >> 12, 1);
-    int low = (int) Math.min(Math.max(Long.numberOfTrailingZeros(period) - 1, 1), 15);
+    int low = Math.min(Math.max(Long.numberOfTrailingZeros(period) - 1, 1), 15);
     int encoded = low | (int) ((phase / quantizeFactor) << 4);
     return new byte[] {(byte) encoded, (byte) (encoded >>> 8)};
   }
@@ -60,7 +60,7 @@ public record Era(long period, long phase) {
     int encoded = (bytes[0] & 0xff) | ((bytes[1] & 0xff) << 8);
     long period = 2L << (encoded % (1 << 4));
     long quantizeFactor = Math.max(period >> 12, 1);
-    long phase = (long) (encoded >> 4) * quantizeFactor;
+    long phase = (encoded >> 4) * quantizeFactor;
     if (period < 4 || phase >= period) {
       throw new ScaleException("invalid mortal era encoding");
     }

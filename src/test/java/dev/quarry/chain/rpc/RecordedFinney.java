@@ -30,7 +30,7 @@ public final class RecordedFinney implements FakeRpcServer.Responder {
       if (methods == null) {
         throw new IllegalArgumentException("no recorded seed " + seed);
       }
-      methods.fields().forEachRemaining(method -> method.getValue().fields().forEachRemaining(entry -> {
+      methods.properties().forEach(method -> method.getValue().properties().forEach(entry -> {
         ArrayNode params;
         try {
           params = (ArrayNode) FakeRpcServer.MAPPER.readTree(entry.getKey());

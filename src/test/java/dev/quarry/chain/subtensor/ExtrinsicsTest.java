@@ -33,7 +33,7 @@ class ExtrinsicsTest {
     }
     List<byte[]> fields = new java.util.ArrayList<>();
     for (JsonNode field : args.get("info").get("fields")) {
-      String value = field.fields().next().getValue().asText();
+      String value = field.properties().iterator().next().getValue().asText();
       fields.add(value.startsWith("0x") ? Hex.decode(value) : value.getBytes(StandardCharsets.UTF_8));
     }
     return SubtensorCalls.setCommitment(args.get("netuid").asInt(), fields);

@@ -24,9 +24,7 @@ class SubtensorCodecTest {
   private static final JsonNode RECORDING = TestVectors.load("finney_recorded_rpc.json").get("seeds");
 
   private static String result(String seed, String method, String paramsPrefix) {
-    var entries = RECORDING.get(seed).get(method).fields();
-    while (entries.hasNext()) {
-      var entry = entries.next();
+    for (var entry : RECORDING.get(seed).get(method).properties()) {
       if (entry.getKey().startsWith(paramsPrefix)) {
         return entry.getValue().get("result").asText();
       }
@@ -45,12 +43,12 @@ class SubtensorCodecTest {
       checked++;
     }
     // And every header in the replayed recording whose hash was the request parameter.
-    for (var seed : iterable(RECORDING.fields())) {
+    for (var seed : RECORDING.properties()) {
       JsonNode headers = seed.getValue().get("chain_getHeader");
       if (headers == null) {
         continue;
       }
-      for (var entry : iterable(headers.fields())) {
+      for (var entry : headers.properties()) {
         String requested = entry.getKey().replaceAll("[\\[\\]\"]", "");
         if (requested.startsWith("0x")) {
           assertThat(SubtensorCodec.head(entry.getValue().get("result")).hash()).isEqualTo(requested);
@@ -175,9 +173,5 @@ class SubtensorCodecTest {
         assertThat(outcome.get().events()).containsExactlyElementsOf(names);
       }
     }
-  }
-
-  private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
-    return () -> iterator;
   }
 }
