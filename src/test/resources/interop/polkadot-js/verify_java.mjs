@@ -52,6 +52,6 @@ const extrinsics = samples.extrinsics.map((x) => {
 });
 
 const versions = Object.fromEntries(['@polkadot/types', '@polkadot/wasm-crypto', '@scure/sr25519'].map((n) =>
-  [n, JSON.parse(readFileSync(require.resolve(n + '/package.json'), 'utf8')).version]));
+  [n, JSON.parse(readFileSync(process.cwd() + '/node_modules/' + n + '/package.json', 'utf8')).version]));
 writeFileSync(outPath, JSON.stringify({ checked_with: { ...versions, node: process.version }, signatures, extrinsics }, null, 1));
 console.log('signatures', signatures.length, 'extrinsics', extrinsics.length);

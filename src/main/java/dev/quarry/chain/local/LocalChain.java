@@ -114,9 +114,11 @@ public final class LocalChain implements Chain {
     final AccountId coldkey;
     final long stake;
     final long registeredAt;
+    final boolean validatorPermit;
     AxonInfo axon = new AxonInfo(0, 0, BigInteger.ZERO, 0, 0, 0);
 
-    Neuron(int uid, AccountId hotkey, AccountId coldkey, long stake, long registeredAt) {
+    Neuron(int uid, AccountId hotkey, AccountId coldkey, long stake, long registeredAt, boolean validatorPermit) {
+      this.validatorPermit = validatorPermit;
       this.uid = uid;
       this.hotkey = hotkey;
       this.coldkey = coldkey;
@@ -177,13 +179,18 @@ public final class LocalChain implements Chain {
 
   /** Registers {@code hotkey} (owned by {@code coldkey}) on the subnet with the next free uid. */
   public CompletionStage<Integer> register(int netuid, AccountId hotkey, AccountId coldkey, long stakeRao) {
+    return register(netuid, hotkey, coldkey, stakeRao, false);
+  }
+
+  /** As {@link #register(int, AccountId, AccountId, long)}, marking the neuron as a permitted validator or not. */
+  public CompletionStage<Integer> register(int netuid, AccountId hotkey, AccountId coldkey, long stakeRao, boolean validatorPermit) {
     return onChain(() -> {
       Map<AccountId, Neuron> subnet = subnets.computeIfAbsent(netuid, n -> new LinkedHashMap<>());
       Neuron existing = subnet.get(hotkey);
       if (existing != null) {
         return existing.uid;
       }
-      Neuron neuron = new Neuron(subnet.size(), hotkey, coldkey, stakeRao, head);
+      Neuron neuron = new Neuron(subnet.size(), hotkey, coldkey, stakeRao, head, validatorPermit);
       subnet.put(hotkey, neuron);
       stateVersion++;
       return neuron.uid;
@@ -267,7 +274,7 @@ public final class LocalChain implements Chain {
     return onChain(() -> subnets.getOrDefault(netuid, Map.of()).values().stream()
         .sorted(java.util.Comparator.comparingInt(neuron -> neuron.uid))
         .map(neuron -> new NeuronInfo(neuron.uid, netuid, neuron.hotkey, neuron.coldkey, true, neuron.axon, neuron.stake,
-            0, 0, 0, 0, 0, 0, 0, neuron.registeredAt, false, 0))
+            0, 0, 0, 0, 0, 0, 0, neuron.registeredAt, neuron.validatorPermit, 0))
         .toList());
   }
 

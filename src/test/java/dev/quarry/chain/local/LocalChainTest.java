@@ -102,7 +102,7 @@ class LocalChainTest {
       assertThat(notRegistered.getMessage()).contains("hotkey is not registered on this subnet (subtensor custom error 10)");
 
       assertThat(await(chain.register(81, HOTKEY.accountId(), COLDKEY.accountId(), 5_000_000_000L))).isZero();
-      assertThat(await(chain.register(81, SecretUri.dev("Bob").accountId(), COLDKEY.accountId(), 0))).isEqualTo(1);
+      assertThat(await(chain.register(81, SecretUri.dev("Bob").accountId(), COLDKEY.accountId(), 0, true))).isEqualTo(1);
       assertThat(await(chain.uid(81, HOTKEY.accountId()))).hasValue(0);
       var inclusion = chain.setCommitment(HOTKEY, 81, credentials).toCompletableFuture();
       Thread.sleep(50);
@@ -123,6 +123,7 @@ class LocalChainTest {
       List<NeuronInfo> neurons = await(chain.neurons(81));
       assertThat(neurons).extracting(NeuronInfo::uid).containsExactly(0, 1);
       assertThat(neurons.get(0).stake()).isEqualTo(5_000_000_000L);
+      assertThat(neurons).extracting(NeuronInfo::validatorPermit).containsExactly(false, true);
     }
   }
 
