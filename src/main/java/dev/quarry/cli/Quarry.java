@@ -11,7 +11,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Quarry.VersionProvider.class,
     description = "A mining cluster for Bittensor subnets (Grail SN81, G.O.D SN56, BlockZero), built on Apache Pekko.",
-    subcommands = {CommandLine.HelpCommand.class, InitCommand.class})
+    // One subcommand per line, so that areas add theirs without merge conflicts.
+    subcommands = {
+      InitCommand.class,
+      WalletCommand.class,
+      ChainCommand.class,
+      CommandLine.HelpCommand.class,
+    })
 public final class Quarry implements Runnable {
 
   @Spec CommandSpec spec;
