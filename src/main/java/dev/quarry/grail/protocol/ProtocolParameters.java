@@ -1,6 +1,6 @@
 package dev.quarry.grail.protocol;
 
-import java.util.Set;
+import java.util.List;
 
 /**
  * Every constant miners and validators must agree on, grouped by concern, with {@link #v5()} the
@@ -32,7 +32,7 @@ public record ProtocolParameters(
    */
   public record Proof(
       String version,
-      Set<String> acceptedVersions,
+      List<String> acceptedVersions,
       long primeQ,
       int challengeK,
       int layerIndex,
@@ -43,7 +43,7 @@ public record ProtocolParameters(
       int toleranceBase,
       double toleranceGrowth) {
     public Proof {
-      acceptedVersions = Set.copyOf(acceptedVersions);
+      acceptedVersions = List.copyOf(acceptedVersions);
     }
   }
 
@@ -125,7 +125,7 @@ public record ProtocolParameters(
 
   private static final ProtocolParameters V5 =
       new ProtocolParameters(
-          new Proof("v5", Set.of("v4", "v5"), 2_147_483_647L, 32, -1, 16, 16, 8, 127, 6000, 5.0),
+          new Proof("v5", List.of("v4", "v5"), 2_147_483_647L, 32, -1, 16, 16, 8, 127, 6000, 5.0),
           new Windows(30, 12),
           new Rollouts(16, 8192, 0.02, 0.02, 1e-6, 0.10),
           new Validation(
