@@ -29,16 +29,10 @@ public final class PythonFloats {
     if (value == 0.0) {
       return (Double.doubleToRawLongBits(value) < 0) ? "-0.0" : "0.0";
     }
-    BigDecimal shortest = shortestRoundTrip(Math.abs(value));
-    String digits = shortest.unscaledValue().toString();
-    // Strip trailing zeros from the digit string, tracking the decimal exponent.
-    int trailing = 0;
-    while (digits.length() - trailing > 1 && digits.charAt(digits.length() - 1 - trailing) == '0') {
-      trailing++;
-    }
-    digits = digits.substring(0, digits.length() - trailing);
+    Digits shortest = shortestDigits(Math.abs(value));
+    String digits = shortest.digits();
     // value = 0.d1d2...dn * 10^decimalPoint
-    int decimalPoint = digits.length() - shortest.scale() + trailing;
+    int decimalPoint = shortest.decimalPoint();
     StringBuilder out = new StringBuilder(24);
     if (value < 0) {
       out.append('-');
@@ -76,31 +70,101 @@ public final class PythonFloats {
   }
 
   /**
+   * Significant digits without leading or trailing zeros, and the decimal point position:
+   * value = 0.digits × 10^decimalPoint.
+   */
+  record Digits(String digits, int decimalPoint) {}
+
+  /**
+   * The shortest round-tripping digits, nearest the exact value. Computed with the Schubfach
+   * algorithm shipped in jackson-core (the one JDK 19+ uses for Double.toString; JDK 17's is not
+   * always shortest); {@link #shortestDigitsByDefinition} is the slow reference it is tested against.
+   */
+  static Digits shortestDigits(double positive) {
+    String text = com.fasterxml.jackson.core.io.schubfach.DoubleToDecimal.toString(positive);
+    int exponentAt = text.indexOf('E');
+    String mantissa = exponentAt < 0 ? text : text.substring(0, exponentAt);
+    int exponent = exponentAt < 0 ? 0 : Integer.parseInt(text.substring(exponentAt + 1));
+    int point = mantissa.indexOf('.');
+    String integerPart = point < 0 ? mantissa : mantissa.substring(0, point);
+    String all = integerPart + (point < 0 ? "" : mantissa.substring(point + 1));
+    int decimalPoint = integerPart.length() + exponent;
+    int start = 0;
+    while (start < all.length() - 1 && all.charAt(start) == '0') {
+      start++;
+      decimalPoint--;
+    }
+    int end = all.length();
+    while (end > start + 1 && all.charAt(end - 1) == '0') {
+      end--;
+    }
+    if (end - start == 2) {
+      // Java's format insists on two significant digits where one would do (4.9E-324 for 5e-324),
+      // so two-digit results are settled by the definition.
+      return shortestDigitsByDefinition(positive);
+    }
+    return new Digits(all.substring(start, end), decimalPoint);
+  }
+
+  /** The same digits from the definition (BigDecimal search); slow, kept to test the fast path. */
+  static Digits shortestDigitsByDefinition(double positive) {
+    BigDecimal shortest = shortestRoundTrip(positive);
+    String digits = shortest.unscaledValue().toString();
+    int trailing = 0;
+    while (digits.length() - trailing > 1 && digits.charAt(digits.length() - 1 - trailing) == '0') {
+      trailing++;
+    }
+    return new Digits(digits.substring(0, digits.length() - trailing), digits.length() - shortest.scale());
+  }
+
+  private static final MathContext[] HALF_EVEN = new MathContext[18];
+  private static final MathContext[] FLOOR = new MathContext[18];
+  private static final MathContext[] CEILING = new MathContext[18];
+  private static final BigDecimal TWO = BigDecimal.valueOf(2);
+
+  static {
+    for (int p = 1; p < 18; p++) {
+      HALF_EVEN[p] = new MathContext(p, RoundingMode.HALF_EVEN);
+      FLOOR[p] = new MathContext(p, RoundingMode.FLOOR);
+      CEILING[p] = new MathContext(p, RoundingMode.CEILING);
+    }
+  }
+
+  /**
    * The shortest decimal reading back as {@code positive}; among equally short candidates the one
-   * nearest the exact binary value (David Gay's mode 0, which CPython's repr uses).
+   * nearest the exact binary value (David Gay's mode 0, which CPython's repr uses). A decimal reads
+   * back as {@code positive} exactly when it lies strictly between the midpoints to the neighbouring
+   * doubles, or on one of them when the significand is even (round half to even).
    */
   private static BigDecimal shortestRoundTrip(double positive) {
     BigDecimal exact = new BigDecimal(positive);
+    BigDecimal below = exact.add(new BigDecimal(Math.nextDown(positive))).divide(TWO);
+    double up = Math.nextUp(positive);
+    BigDecimal above = Double.isInfinite(up)
+        ? exact.add(exact.subtract(new BigDecimal(Math.nextDown(positive)))).subtract(exact.subtract(below))
+        : exact.add(new BigDecimal(up)).divide(TWO);
+    boolean evenSignificand = (Double.doubleToRawLongBits(positive) & 1L) == 0;
+    Interval interval = new Interval(below, above, evenSignificand);
     int low = 1;
     int high = 17;
     // Round-half-even at p digits is the nearest p-digit decimal; if it does not read back, no
-    // p-digit decimal nearer than it does either, except on the narrow side of a power of two,
-    // which the floor/ceiling check below covers.
+    // p-digit decimal does either, except on the narrow side of a power of two, which the
+    // floor/ceiling check below covers.
     while (low < high) {
       int middle = (low + high) >>> 1;
-      if (readsBack(exact.round(new MathContext(middle, RoundingMode.HALF_EVEN)), positive)) {
+      if (interval.contains(exact.round(HALF_EVEN[middle]))) {
         high = middle;
       } else {
         low = middle + 1;
       }
     }
-    BigDecimal best = exact.round(new MathContext(low, RoundingMode.HALF_EVEN));
+    BigDecimal best = exact.round(HALF_EVEN[low]);
     if (low > 1) {
       int shorter = low - 1;
-      BigDecimal floor = exact.round(new MathContext(shorter, RoundingMode.FLOOR));
-      BigDecimal ceiling = exact.round(new MathContext(shorter, RoundingMode.CEILING));
-      boolean floorOk = readsBack(floor, positive);
-      boolean ceilingOk = readsBack(ceiling, positive);
+      BigDecimal floor = exact.round(FLOOR[shorter]);
+      BigDecimal ceiling = exact.round(CEILING[shorter]);
+      boolean floorOk = interval.contains(floor);
+      boolean ceilingOk = interval.contains(ceiling);
       if (floorOk && ceilingOk) {
         return exact.subtract(floor).compareTo(ceiling.subtract(exact)) <= 0 ? floor : ceiling;
       }
@@ -114,8 +178,13 @@ public final class PythonFloats {
     return best;
   }
 
-  private static boolean readsBack(BigDecimal candidate, double target) {
-    return Double.parseDouble(candidate.toString()) == target;
+  /** The decimals that parse back to one double: between the midpoints to its neighbours. */
+  private record Interval(BigDecimal below, BigDecimal above, boolean inclusive) {
+    boolean contains(BigDecimal candidate) {
+      int lower = candidate.compareTo(below);
+      int upper = candidate.compareTo(above);
+      return inclusive ? lower >= 0 && upper <= 0 : lower > 0 && upper < 0;
+    }
   }
 
   /**

@@ -36,6 +36,24 @@ class PythonFloatsAndJsonTest {
   }
 
   @Test
+  void fastShortestDigitsAgreeWithTheDefinition() {
+    Random random = new Random(19);
+    for (int i = 0; i < 60000; i++) {
+      double value = switch (i % 4) {
+        case 0 -> Double.longBitsToDouble(random.nextLong() & 0x7fffffffffffffffL);
+        case 1 -> Math.abs((double) (float) (random.nextGaussian() * Math.pow(10, random.nextInt(20) - 10)));
+        case 2 -> Math.scalb(1.0, random.nextInt(2098) - 1074);
+        default -> Math.abs(random.nextGaussian() * 3);
+      };
+      if (!Double.isFinite(value) || value == 0.0) {
+        continue;
+      }
+      assertThat(PythonFloats.shortestDigits(value)).as("%s", Double.doubleToRawLongBits(value))
+          .isEqualTo(PythonFloats.shortestDigitsByDefinition(value));
+    }
+  }
+
+  @Test
   void jsonRenderingsMatchJsonDumps() {
     JsonNode vectors = Vectors.load("python_json.json");
     for (JsonNode testCase : vectors.get("documents")) {
