@@ -81,5 +81,4 @@ public final class LatexAnswers {
     s = WHITESPACE.matcher(s).replaceAll("");
     return PythonText.lower(s);
   }
-
 }
