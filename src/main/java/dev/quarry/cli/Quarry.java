@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
       InitCommand.class,
       WalletCommand.class,
       ChainCommand.class,
+      ProtocolCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {

@@ -1,0 +1,4 @@
+package dev.quarry.env;
+
+/** Environment-specific content of a {@link Problem}: a SAT instance, a dataset task, … */
+public interface ProblemDetails {}

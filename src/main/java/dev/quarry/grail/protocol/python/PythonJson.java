@@ -1,0 +1,166 @@
+package dev.quarry.grail.protocol.python;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code json.dumps} byte for byte, for JSON trees made of {@link Map} (string keys), {@link
+ * Collection}/arrays, {@link CharSequence}, integers ({@link Integer}, {@link Long}, {@link
+ * BigInteger}, {@link Short}, {@link Byte}), floats ({@link Double}, {@link Float} — rendered as
+ * Python renders the float's value), {@link Boolean} and {@code null}.
+ *
+ * <p>The reference hashes and stores such renderings, so separators, key order, float text and
+ * string escapes must all match Python's.
+ */
+public final class PythonJson {
+
+  /** The options of {@code json.dumps} the reference uses. */
+  public record Style(boolean sortKeys, String itemSeparator, String keySeparator, boolean ensureAscii) {
+    /** {@code json.dumps(x)}: separators {@code ", "} and {@code ": "}, ASCII only. */
+    public static final Style DEFAULT = new Style(false, ", ", ": ", true);
+
+    /** {@code json.dumps(x, sort_keys=True, separators=(",", ":"))}: the canonical form hashed. */
+    public static final Style COMPACT_SORTED = new Style(true, ",", ":", true);
+
+    /** {@code json.dumps(x, separators=(",", ":"), ensure_ascii=False)}: the completion digest form. */
+    public static final Style COMPACT_UNICODE = new Style(false, ",", ":", false);
+  }
+
+  private PythonJson() {}
+
+  /** Renders {@code value} exactly as {@code json.dumps} with the given style would. */
+  public static String dumps(Object value, Style style) {
+    StringBuilder out = new StringBuilder();
+    write(value, style, out);
+    return out.toString();
+  }
+
+  private static void write(Object value, Style style, StringBuilder out) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof CharSequence text) {
+      writeString(text.toString(), style.ensureAscii(), out);
+    } else if (value instanceof Boolean flag) {
+      out.append(flag ? "true" : "false");
+    } else if (value instanceof Double || value instanceof Float) {
+      writeFloat(((Number) value).doubleValue(), out);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+        || value instanceof BigInteger) {
+      out.append(value.toString());
+    } else if (value instanceof BigDecimal decimal) {
+      writeFloat(decimal.doubleValue(), out);
+    } else if (value instanceof Map<?, ?> map) {
+      writeObject(map, style, out);
+    } else if (value instanceof Collection<?> collection) {
+      writeArray(collection, style, out);
+    } else if (value instanceof int[] ints) {
+      List<Object> boxed = new ArrayList<>(ints.length);
+      for (int element : ints) {
+        boxed.add(element);
+      }
+      writeArray(boxed, style, out);
+    } else if (value instanceof long[] longs) {
+      List<Object> boxed = new ArrayList<>(longs.length);
+      for (long element : longs) {
+        boxed.add(element);
+      }
+      writeArray(boxed, style, out);
+    } else if (value instanceof Object[] objects) {
+      writeArray(List.of(objects), style, out);
+    } else {
+      throw new IllegalArgumentException("Object of type " + value.getClass().getSimpleName() + " is not JSON serializable");
+    }
+  }
+
+  private static void writeFloat(double value, StringBuilder out) {
+    if (Double.isNaN(value)) {
+      out.append("NaN");
+    } else if (Double.isInfinite(value)) {
+      out.append(value > 0 ? "Infinity" : "-Infinity");
+    } else {
+      out.append(PythonFloats.repr(value));
+    }
+  }
+
+  private static void writeArray(Collection<?> values, Style style, StringBuilder out) {
+    out.append('[');
+    boolean first = true;
+    for (Object element : values) {
+      if (!first) {
+        out.append(style.itemSeparator());
+      }
+      first = false;
+      write(element, style, out);
+    }
+    out.append(']');
+  }
+
+  private static void writeObject(Map<?, ?> map, Style style, StringBuilder out) {
+    List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
+    for (Map.Entry<?, ?> entry : entries) {
+      if (!(entry.getKey() instanceof String)) {
+        throw new IllegalArgumentException("JSON object keys must be strings, got " + entry.getKey());
+      }
+    }
+    if (style.sortKeys()) {
+      entries.sort((left, right) -> compareCodePoints((String) left.getKey(), (String) right.getKey()));
+    }
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> entry : entries) {
+      if (!first) {
+        out.append(style.itemSeparator());
+      }
+      first = false;
+      writeString((String) entry.getKey(), style.ensureAscii(), out);
+      out.append(style.keySeparator());
+      write(entry.getValue(), style, out);
+    }
+    out.append('}');
+  }
+
+  /** Python compares str by code point; Java's compareTo by UTF-16 unit differs above U+FFFF. */
+  static int compareCodePoints(String left, String right) {
+    int i = 0;
+    int j = 0;
+    while (i < left.length() && j < right.length()) {
+      int a = left.codePointAt(i);
+      int b = right.codePointAt(j);
+      if (a != b) {
+        return Integer.compare(a, b);
+      }
+      i += Character.charCount(a);
+      j += Character.charCount(b);
+    }
+    return Integer.compare(left.length() - i, right.length() - j);
+  }
+
+  private static void writeString(String text, boolean ensureAscii, StringBuilder out) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (c < 0x20 || (ensureAscii && c > 0x7e)) {
+            // UTF-16 units map one to one onto Python's \\uXXXX escapes (surrogate pairs included).
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}
