@@ -1,8 +1,7 @@
 package dev.quarry.chain.drand;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
-import java.util.Locale;
+import dev.quarry.grail.protocol.BlockHash;
+import dev.quarry.grail.protocol.Randomness;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,7 +11,8 @@ import java.util.Optional;
  * that goes into the row's {@code randomness}, {@code commit.beacon.randomness} and the commit
  * binding, and {@link #useDrand()} is the honest {@code use_drand} column.
  *
- * <p>The rule, compatible with Grail's {@code get_window_randomness}:
+ * <p>The rule (computed by {@link Randomness}, the one implementation of it), compatible with
+ * Grail's {@code get_window_randomness}:
  * <ul>
  *   <li>with a beacon: {@code hex(sha256(utf8(blockHash + beacon.randomness)))}, where {@code
  *       blockHash} keeps its {@code 0x} (exactly Grail's string concatenation);
@@ -57,9 +57,7 @@ public sealed interface DrandOutcome permits DrandOutcome.Verified, DrandOutcome
 
     @Override
     public String windowRandomness(String blockHash) {
-      checkBlockHash(blockHash);
-      byte[] mixed = QuicknetVerifier.sha256((blockHash + beacon.randomness()).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(mixed);
+      return Randomness.minerBeacon(checkBlockHash(blockHash), beacon.randomness()).hex();
     }
   }
 
@@ -89,14 +87,15 @@ public sealed interface DrandOutcome permits DrandOutcome.Verified, DrandOutcome
 
     @Override
     public String windowRandomness(String blockHash) {
-      checkBlockHash(blockHash);
-      return blockHash.substring(2).toLowerCase(Locale.ROOT);
+      return Randomness.minerBeaconWithoutDrand(checkBlockHash(blockHash)).hex();
     }
   }
 
-  private static void checkBlockHash(String blockHash) {
+  /** The chain's form, with {@code 0x}: accepting bare digits here would hide a caller's mistake. */
+  private static BlockHash checkBlockHash(String blockHash) {
     if (blockHash == null || !blockHash.matches("0x[0-9a-fA-F]{64}")) {
       throw new IllegalArgumentException("a block hash is \"0x\" followed by 64 hex characters, got " + blockHash);
     }
+    return BlockHash.parse(blockHash);
   }
 }
