@@ -46,6 +46,21 @@ public final class DeltaApplier {
    * {@code deltas} applied in order, and returns the weights hash of the result.
    */
   public static String rebuild(Path baseDirectory, List<List<TensorDelta>> deltas, Path output) throws IOException {
+    List<DeltaLoader> loaders = new ArrayList<>();
+    for (List<TensorDelta> delta : deltas) {
+      loaders.add(() -> delta);
+    }
+    return rebuildFrom(baseDirectory, loaders, output);
+  }
+
+  /** Supplies one decoded delta when it is applied, so a long chain never sits in memory at once. */
+  @FunctionalInterface
+  public interface DeltaLoader {
+    List<TensorDelta> load() throws IOException;
+  }
+
+  /** As {@link #rebuild}, decoding each delta only when its turn comes. */
+  public static String rebuildFrom(Path baseDirectory, List<DeltaLoader> deltas, Path output) throws IOException {
     TensorDType targetType;
     try (CheckpointWeights base = CheckpointWeights.open(baseDirectory)) {
       List<String> loadOrder = base.namesInLoadOrder();
@@ -79,7 +94,7 @@ public final class DeltaApplier {
     }
   }
 
-  private static void patchInPlace(Path file, List<List<TensorDelta>> deltas, TensorDType targetType) throws IOException {
+  private static void patchInPlace(Path file, List<DeltaLoader> deltas, TensorDType targetType) throws IOException {
     Map<String, TensorInfo> infos = new HashMap<>();
     long dataStart;
     try (SafetensorsFile written = SafetensorsFile.open(file)) {
@@ -90,9 +105,9 @@ public final class DeltaApplier {
     }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       int step = 0;
-      for (List<TensorDelta> delta : deltas) {
+      for (DeltaLoader loader : deltas) {
         step++;
-        for (TensorDelta tensor : delta) {
+        for (TensorDelta tensor : loader.load()) {
           TensorInfo info = infos.get(tensor.name());
           if (info == null) {
             LOG.warn("delta {} of {} carries tensor '{}' which the base does not have; ignored, as the reference does",
