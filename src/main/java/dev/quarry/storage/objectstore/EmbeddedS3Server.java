@@ -49,6 +49,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         .endpoint(URI.create("http://127.0.0.1:" + port))
         .awsAuthentication(AuthenticationType.AWS_V4, credentials.accessKeyId(), credentials.secretAccessKey())
         .ignoreUnknownHeaders(true)
+        .stopTimeout(100)
         .build();
     try {
       proxy.start();
