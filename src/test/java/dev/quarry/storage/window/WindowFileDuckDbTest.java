@@ -136,6 +136,16 @@ class WindowFileDuckDbTest {
         .isInstanceOf(WindowFileException.class)
         .hasMessage("row 5: rollout_group is null (1 of 16 rows have no rollout_group; the file is rejected)");
 
+    // a null nested value is named with its row and path
+    Path nullAdvantage = directory.resolve("null-advantage.parquet");
+    try (Statement statement = duckdb.createStatement()) {
+      statement.execute("COPY (SELECT * REPLACE (CASE WHEN nonce = 9 THEN struct_update(commit, rollout := "
+          + "struct_update(commit.rollout, advantage := NULL::DOUBLE)) ELSE commit END AS commit) FROM read_parquet('"
+          + sqlPath(ours) + "') ORDER BY nonce) TO '" + sqlPath(nullAdvantage) + "' (FORMAT parquet)");
+    }
+    assertThatThrownBy(() -> WindowFileReader.read(Files.readAllBytes(nullAdvantage)))
+        .isInstanceOf(WindowFileException.class).hasMessage("row 9: commit.rollout.advantage is null");
+
     // the same file without the null reads fine: DuckDB's own layout is accepted too
     Path clean = directory.resolve("clean.parquet");
     try (Statement statement = duckdb.createStatement()) {
