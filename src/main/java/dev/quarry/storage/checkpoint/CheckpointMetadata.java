@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,9 +92,7 @@ public record CheckpointMetadata(
       if (!manifestNode.isObject()) {
         throw new CorruptCheckpointException(where + " file_manifest is not an object");
       }
-      Iterator<Map.Entry<String, JsonNode>> entries = manifestNode.fields();
-      while (entries.hasNext()) {
-        Map.Entry<String, JsonNode> entry = entries.next();
+      for (Map.Entry<String, JsonNode> entry : manifestNode.properties()) {
         String digest = entry.getValue().asText("").toLowerCase(Locale.ROOT);
         if (!SHA256.matcher(digest).matches()) {
           throw new CorruptCheckpointException(where + " file_manifest entry '" + entry.getKey() + "' is not a sha256");

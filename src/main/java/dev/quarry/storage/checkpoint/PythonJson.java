@@ -3,7 +3,6 @@ package dev.quarry.storage.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.storage.window.PythonFloat;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -70,9 +69,7 @@ final class PythonJson {
         out.append("{}");
         return;
       }
-      List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-      Iterator<Map.Entry<String, JsonNode>> iterator = value.fields();
-      iterator.forEachRemaining(fields::add);
+      List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(value.properties());
       if (sortKeys) {
         fields.sort(Map.Entry.comparingByKey(WeightsHash.PYTHON_STRING_ORDER));
       }

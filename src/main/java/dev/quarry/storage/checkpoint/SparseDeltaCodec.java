@@ -1,8 +1,9 @@
 package dev.quarry.storage.checkpoint;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.Zstd;
@@ -47,8 +48,7 @@ public final class SparseDeltaCodec {
   /** A payload above this cannot be held in one array (nor by the reference, realistically). */
   private static final int MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 64;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(JsonGenerator.Feature.ESCAPE_NON_ASCII, true);
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   private SparseDeltaCodec() {}
 

@@ -71,6 +71,7 @@ public final class WindowFileWriter {
     }
 
     @Override
+    @Deprecated // abstract in parquet-java, so it must exist; the ParquetConfiguration overload is used
     protected WriteSupport<RolloutRow> getWriteSupport(Configuration configuration) {
       return new RowWriteSupport();
     }
@@ -86,6 +87,7 @@ public final class WindowFileWriter {
     private RecordConsumer out;
 
     @Override
+    @Deprecated // abstract in parquet-java; the ParquetConfiguration overload is the one called
     public WriteContext init(Configuration configuration) {
       return new WriteContext(WindowSchema.SCHEMA, Map.of());
     }

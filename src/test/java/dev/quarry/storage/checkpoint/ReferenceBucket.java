@@ -16,19 +16,12 @@ final class ReferenceBucket {
     for (JsonNode file : LAYOUT.get("text_files")) {
       store.put(CheckpointKeys.PREFIX + file.asText(), StorageTestResources.bytes("checkpoints/" + file.asText()));
     }
-    var binaries = LAYOUT.get("binaries").fields();
-    while (binaries.hasNext()) {
-      var binary = binaries.next();
+    for (var binary : LAYOUT.get("binaries").properties()) {
       store.put(CheckpointKeys.PREFIX + binary.getKey(), StorageTestResources.bytes(binary.getValue().asText()));
     }
-    for (String marker : new String[] {"FULL", "DELTA"}) {
-      if (marker.equals("FULL")) {
-        store.put(CheckpointKeys.PREFIX + "checkpoint-0/FULL/FULL", new byte[0]);
-      } else {
-        store.put(CheckpointKeys.PREFIX + "checkpoint-30/DELTA/DELTA", new byte[0]);
-        store.put(CheckpointKeys.PREFIX + "checkpoint-60/DELTA/DELTA", new byte[0]);
-      }
-    }
+    store.put(CheckpointKeys.PREFIX + "checkpoint-0/FULL/FULL", new byte[0]);
+    store.put(CheckpointKeys.PREFIX + "checkpoint-30/DELTA/DELTA", new byte[0]);
+    store.put(CheckpointKeys.PREFIX + "checkpoint-60/DELTA/DELTA", new byte[0]);
   }
 
   static void markAllReady(ObjectStore store) throws IOException {
