@@ -120,6 +120,22 @@ public record ObjectStoreSettings(
         write, read, fallback, transfer);
   }
 
+  /**
+   * The 128-character string miners publish on chain so validators can read their bucket
+   * ({@code BucketCredentials.read_commitment}): account id, read key id and read secret, each cut
+   * to 32/32/64 characters and space-padded. It contains the read secret by design (that key pair
+   * is meant to be public), so it is only for the chain commitment, never for logs.
+   */
+  public String readCommitment() {
+    return pad(location.accountId(), COMMITMENT_ACCOUNT_CHARS) + pad(readCredentials.accessKeyId(), COMMITMENT_KEY_ID_CHARS)
+        + pad(readCredentials.secretAccessKey(), COMMITMENT_SECRET_CHARS);
+  }
+
+  private static String pad(String value, int width) {
+    String cut = value.length() > width ? value.substring(0, width) : value;
+    return cut + " ".repeat(width - cut.length());
+  }
+
   /** Settings for an embedded or self-hosted S3 server: one key pair for everything, path-style. */
   public static ObjectStoreSettings forEndpoint(URI endpoint, String bucket, AccessCredentials credentials) {
     return new ObjectStoreSettings(new BucketLocation(bucket, bucket, endpoint, true, BucketLocation.DEFAULT_REGION, true),

@@ -40,6 +40,17 @@ class ObjectStoreSettingsTest {
   }
 
   @Test
+  void theReadCommitmentIs128CharactersOfAccountKeyIdAndSecret() {
+    Map<String, String> environment = dual();
+    environment.put("R2_READ_SECRET_ACCESS_KEY", "short-secret");
+    String commitment = ObjectStoreSettings.fromEnvironment(environment).readCommitment();
+    assertThat(commitment).hasSize(128);
+    assertThat(commitment.substring(0, 32)).isEqualTo(ACCOUNT);
+    assertThat(commitment.substring(32, 64)).isEqualTo("readkeyid00000000000000000000001");
+    assertThat(commitment.substring(64)).isEqualTo("short-secret" + " ".repeat(52));
+  }
+
+  @Test
   void secretsNeverAppearInToString() {
     String text = ObjectStoreSettings.fromEnvironment(dual()).toString();
     assertThat(text).doesNotContain(WRITE_SECRET).doesNotContain(READ_SECRET)
