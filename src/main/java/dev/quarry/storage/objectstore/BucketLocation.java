@@ -1,0 +1,40 @@
+package dev.quarry.storage.objectstore;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where a bucket lives: account id, bucket name (Grail requires it to equal the account id), the S3
+ * endpoint ({@code https://{account}.r2.cloudflarestorage.com} unless overridden), region and
+ * addressing style. {@code endpointOverridden} remembers an {@code R2_ENDPOINT_URL}, which then
+ * applies to every bucket we open (as in the reference), e.g. the embedded server.
+ */
+public record BucketLocation(String accountId, String bucket, URI endpoint, boolean endpointOverridden, String region,
+    boolean pathStyle) {
+
+  public static final String DEFAULT_REGION = "us-east-1";
+
+  public BucketLocation {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(bucket, "bucket");
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(region, "region");
+  }
+
+  /** Cloudflare R2's endpoint for an account. */
+  public static URI r2Endpoint(String accountId) {
+    return URI.create("https://" + accountId.toLowerCase(Locale.ROOT) + ".r2.cloudflarestorage.com");
+  }
+
+  /**
+   * The location of another account's bucket (a miner's, or the trainer's) as read from its on-chain
+   * commitment: bucket named after the account, reached the same way as ours (same endpoint override,
+   * region and addressing).
+   */
+  public BucketLocation forAccount(String otherAccountId) {
+    String account = otherAccountId.strip();
+    URI otherEndpoint = endpointOverridden ? endpoint : r2Endpoint(account);
+    return new BucketLocation(account, account, otherEndpoint, endpointOverridden, region, pathStyle);
+  }
+}
