@@ -146,7 +146,7 @@ public enum Variable {
 
   // Cluster and management endpoint
   QUARRY_NODE_ROLES(Group.CLUSTER, Source.QUARRY, false, "coordinator,worker (conf/quarry.conf)",
-      "Cluster roles of this node: coordinator (follows the chain, uploads) and/or worker (generates).",
+      "Cluster roles of this node: coordinator (follows the chain, uploads), worker (generates), god (G.O.D endpoint).",
       value -> NodeSettings.parseRoles(value)),
   QUARRY_CLUSTER_HOST(Group.CLUSTER, Source.QUARRY, false, "127.0.0.1 (conf/quarry.conf)",
       "Address other nodes reach this node on (Artery canonical host).",

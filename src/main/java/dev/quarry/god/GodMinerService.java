@@ -56,6 +56,7 @@ public final class GodMinerService {
 
   /** Starlette's route {@code /training_repo/{task_type}}: one non-empty segment. */
   private static final Pattern ROUTE = Pattern.compile("/training_repo/([^/]+)");
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final ServerBinding binding;
   private final AtomicReference<MetagraphStakes> metagraph;
@@ -68,6 +69,14 @@ public final class GodMinerService {
     this.metagraph = metagraph;
     this.nonces = nonces;
     this.sync = sync;
+  }
+
+  /**
+   * Whether this node should run the G.O.D miner: {@code pekko.cluster.roles} (set by
+   * {@code QUARRY_NODE_ROLES}) includes {@value #ROLE}. For the node bootstrap, before joining.
+   */
+  public static boolean assigned(com.typesafe.config.Config config) {
+    return config.hasPath("pekko.cluster.roles") && config.getStringList("pekko.cluster.roles").contains(ROLE);
   }
 
   /**
@@ -91,7 +100,8 @@ public final class GodMinerService {
     AtomicReference<MetagraphStakes> metagraph = new AtomicReference<>(MetagraphStakes.empty());
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     ActorRef<MetagraphSync.Command> sync = system.systemActorOf(
-        MetagraphSync.create(chain, settings, metagraph, metrics, blocking), "god-metagraph-sync-" + settings.netuid(), Props.empty());
+        MetagraphSync.create(chain, settings, metagraph, metrics, blocking),
+        "god-metagraph-sync-" + settings.netuid() + "-" + INSTANCES.incrementAndGet(), Props.empty());
     TrainingRepoEndpoint endpoint = new TrainingRepoEndpoint(minerHotkey, settings.repos(), settings.minStakeThreshold(),
         metagraph::get, nonces);
     return Http.get(system)
@@ -114,7 +124,7 @@ public final class GodMinerService {
 
   private static CompletionStage<HttpResponse> answer(HttpRequest request, TrainingRepoEndpoint endpoint, Metrics metrics,
       NonceCache nonces, Executor executor) {
-    Matcher route = ROUTE.matcher(request.getUri().path());
+    Matcher route = ROUTE.matcher(decodedPath(request));
     if (!route.matches()) {
       metrics.godRequest(Metrics.GodRequestOutcome.NOT_FOUND);
       return CompletableFuture.completedFuture(json(404, "{\"detail\":\"Not Found\"}"));
@@ -133,6 +143,16 @@ public final class GodMinerService {
           ? json(answer.status(), answer.body())
           : HttpResponse.create().withStatus(answer.status()).withEntity(ContentTypes.TEXT_PLAIN_UTF8, answer.body());
     }, executor);
+  }
+
+  /** The percent-decoded path, as Starlette matches routes against it ({@code %2F} becomes a separator). */
+  private static String decodedPath(HttpRequest request) {
+    StringBuilder path = new StringBuilder();
+    for (String segment : request.getUri().pathSegments()) {
+      path.append('/').append(segment);
+    }
+    String raw = request.getUri().getPathString();
+    return raw.endsWith("/") && path.length() > 0 ? path.append('/').toString() : path.length() == 0 ? "/" : path.toString();
   }
 
   /** Starlette's {@code request.headers.get(name)}: the first header of that name, any case. */

@@ -132,12 +132,13 @@ public record GodSettings(
     }
     String label = type.wireName() + " tournaments";
     if (repo.isEmpty()) {
-      problems.add(repoVariable, "is not set but " + commitVariable.name() + " is; " + label + " need both");
+      problems.add(repoVariable, "is not set but " + commitVariable.name() + " is; " + label
+          + " need both: set MINER_" + family + "_TRAINING_REPO or MINER_TRAINING_REPO");
       return Optional.empty();
     }
     if (commit.isEmpty()) {
       problems.add(commitVariable, "is not set but " + repoVariable.name() + " is; " + label
-          + " need the full commit SHA (git rev-parse HEAD)");
+          + " need the full commit SHA: set MINER_" + family + "_TRAINING_COMMIT or MINER_TRAINING_COMMIT (git rev-parse HEAD)");
       return Optional.empty();
     }
     Optional<String> problem = repositoryProblem(repo.get());
@@ -151,10 +152,10 @@ public record GodSettings(
     for (String dropped : selection.notWhitelisted()) {
       String hint = whitelist.caseInsensitiveMatch(dropped).map(match -> " (did you mean " + match + "? names are case-sensitive)")
           .orElse(" (see docs/god.md for the list)");
-      problems.warnings.add(datasetsVariable.name() + ": " + dropped + " is not on G.O.D's dataset whitelist and is left out" + hint);
+      problems.warn(datasetsVariable.name() + ": " + dropped + " is not on G.O.D's dataset whitelist and is left out" + hint);
     }
     for (String dropped : selection.beyondLimit()) {
-      problems.warnings.add(datasetsVariable.name() + ": " + dropped + " is left out: validators take at most "
+      problems.warn(datasetsVariable.name() + ": " + dropped + " is left out: validators take at most "
           + DatasetWhitelist.MAX_REQUESTED + " datasets");
     }
     if (problem.isPresent() || commitProblem.isPresent()) {
@@ -270,6 +271,13 @@ public record GodSettings(
 
     boolean isEmpty() {
       return problems.isEmpty();
+    }
+
+    /** A shared variable is read once per family; say each thing once. */
+    void warn(String warning) {
+      if (!warnings.contains(warning)) {
+        warnings.add(warning);
+      }
     }
 
     void throwIfAny() {
