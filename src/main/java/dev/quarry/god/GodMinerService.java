@@ -114,7 +114,7 @@ public final class GodMinerService {
             throw new java.util.concurrent.CompletionException(new IllegalStateException("cannot listen on " + settings.host() + ":"
                 + settings.port() + " for the G.O.D endpoint: " + failure.getMessage(), failure));
           }
-          log.info("G.O.D miner {} on subnet {}: GET http://{}:{}/training_repo/{{{}}} (validators need {} TAO)", minerHotkey,
+          log.info("G.O.D miner {} on subnet {}: GET http://{}:{}/training_repo/<{}> (validators need {} TAO)", minerHotkey,
               settings.netuid(), bound.localAddress().getHostString(), bound.localAddress().getPort(),
               String.join("|", settings.repos().keySet().stream().map(TournamentType::wireName).toList()),
               settings.minStakeThreshold());

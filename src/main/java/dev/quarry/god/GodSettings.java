@@ -64,7 +64,9 @@ public record GodSettings(
       "https://github\\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100}?)(\\.git)?");
 
   public GodSettings {
-    repos = Map.copyOf(repos);
+    EnumMap<TournamentType, TrainingRepo> ordered = new EnumMap<>(TournamentType.class);
+    ordered.putAll(repos);
+    repos = java.util.Collections.unmodifiableMap(ordered);
     warnings = List.copyOf(warnings);
   }
 

@@ -2,11 +2,11 @@ package dev.quarry.god;
 
 import java.math.BigInteger;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,14 +22,16 @@ import java.util.function.LongSupplier;
  *       {@link Outcome#TOO_NEW}; else {@link Outcome#ACCEPTED}.
  * </ol>
  *
- * <p>Fiber never forgets a nonce. Here an entry is forgotten once it can no longer matter: an
- * accepted nonce when its own timestamp has left the window ({@code max(now, ts) + 120 s}), so a
- * replay is refused as too old from then on; a refused one after Fiber's TTL of 120 s. A nonce
- * refused as too new could become valid later; {@link #rememberSignedFutureNonce} keeps it until
- * its timestamp has left the window, which callers do only for nonces a staked validator really
- * signed, so strangers cannot make entries live long. Total entries are capped: past
- * {@link #maxEntries} new nonces are refused ({@link Outcome#CACHE_FULL}) rather than replay
- * protection weakened.
+ * <p>Fiber never forgets a nonce; its memory grows with every request anyone sends. Here a nonce
+ * is first remembered as <em>unconfirmed</em>; the caller {@linkplain #confirm confirms} it once
+ * the request's signature verifies. Confirmed nonces are kept until their own timestamp has left
+ * the window ({@code max(now, ts) + 120 s}, or {@code ts + 120 s} for a signed nonce from the
+ * future), so a replay of anything that was answered is always refused. Unconfirmed nonces — from
+ * requests nobody signed — are kept for Fiber's TTL of 120 s, and at most
+ * {@code maxUnconfirmed} of them (the oldest go first), so a flood of junk can neither exhaust
+ * memory nor push out the nonces that matter. Confirmed entries are capped too
+ * ({@code maxConfirmed}): past it {@link #confirm} refuses, and the request must be refused, rather
+ * than replay protection be weakened.
  *
  * <p>Thread-safe; every method is short and synchronized. Time comes from the injected clock in
  * Unix nanoseconds, like Python's {@code time.time_ns()}.
@@ -43,7 +45,7 @@ public final class NonceCache {
   private static final BigInteger WINDOW = BigInteger.valueOf(WINDOW_NANOS);
 
   /** The verdict on one nonce. */
-  public enum Outcome { ACCEPTED, REPLAYED, MALFORMED, TOO_OLD, TOO_NEW, CACHE_FULL }
+  public enum Outcome { ACCEPTED, REPLAYED, MALFORMED, TOO_OLD, TOO_NEW }
 
   /** A verdict and, when the nonce parsed, its timestamp. */
   public record Admission(Outcome outcome, Optional<BigInteger> timestampNanos) {
@@ -55,26 +57,29 @@ public final class NonceCache {
   private record Expiry(long atNanos, String nonce) {}
 
   private final LongSupplier clock;
-  private final int maxEntries;
-  private final int maxLongLivedEntries;
-  private final Map<String, Long> expiries = new HashMap<>();
-  private final PriorityQueue<Expiry> queue = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
-  private final Set<String> longLived = new HashSet<>();
+  private final int maxConfirmed;
+  private final int maxUnconfirmed;
+  /** Unconfirmed nonce → when it may be forgotten; insertion order, oldest first. */
+  private final LinkedHashMap<String, Long> unconfirmed = new LinkedHashMap<>();
+  /** Unconfirmed nonce → its timestamp, for {@link #confirm}. */
+  private final Map<String, BigInteger> timestamps = new HashMap<>();
+  private final Map<String, Long> confirmed = new HashMap<>();
+  private final PriorityQueue<Expiry> confirmedQueue = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
 
   /**
    * @param clock Unix time in nanoseconds
-   * @param maxEntries most nonces remembered at once (at 100 bytes or so each)
-   * @param maxLongLivedEntries most signed too-new nonces kept beyond the TTL
+   * @param maxConfirmed most signed nonces remembered at once (about 150 bytes each)
+   * @param maxUnconfirmed most unsigned nonces remembered at once
    */
-  public NonceCache(LongSupplier clock, int maxEntries, int maxLongLivedEntries) {
+  public NonceCache(LongSupplier clock, int maxConfirmed, int maxUnconfirmed) {
     this.clock = clock;
-    this.maxEntries = maxEntries;
-    this.maxLongLivedEntries = maxLongLivedEntries;
+    this.maxConfirmed = maxConfirmed;
+    this.maxUnconfirmed = maxUnconfirmed;
   }
 
-  /** A cache on the system clock holding at most a million nonces. */
+  /** A cache on the system clock: a million signed and 100 000 unsigned nonces at most. */
   public static NonceCache systemClock() {
-    return new NonceCache(NonceCache::systemNanos, 1_000_000, 10_000);
+    return new NonceCache(NonceCache::systemNanos, 1_000_000, 100_000);
   }
 
   /** {@code time.time_ns()}: the wall clock in Unix nanoseconds. */
@@ -83,11 +88,18 @@ public final class NonceCache {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  /** Checks a nonce and remembers it as Fiber does. */
+  /** Checks a nonce and remembers it (unconfirmed) as Fiber does. */
   public synchronized Admission admit(String nonce) {
     long now = clock.getAsLong();
     evictExpired(now);
-    if (expiries.containsKey(nonce)) {
+    Long unconfirmedUntil = unconfirmed.get(nonce);
+    if (unconfirmedUntil != null && unconfirmedUntil < now) {
+      // Expired but not yet reached by the in-order sweep (only if the clock went backwards).
+      unconfirmed.remove(nonce);
+      timestamps.remove(nonce);
+      unconfirmedUntil = null;
+    }
+    if (confirmed.containsKey(nonce) || unconfirmedUntil != null) {
       return new Admission(Outcome.REPLAYED, Optional.empty());
     }
     int underscore = nonce.indexOf('_');
@@ -95,68 +107,72 @@ public final class NonceCache {
     if (parsed.isEmpty() || parsed.get().compareTo(LARGEST_TIMESTAMP) > 0) {
       return new Admission(Outcome.MALFORMED, Optional.empty());
     }
-    if (expiries.size() >= maxEntries) {
-      return new Admission(Outcome.CACHE_FULL, parsed);
-    }
     BigInteger timestamp = parsed.get();
     BigInteger current = BigInteger.valueOf(now);
     Outcome outcome;
-    long keepUntil;
     if (current.subtract(timestamp).compareTo(WINDOW) > 0) {
       outcome = Outcome.TOO_OLD;
-      keepUntil = now + WINDOW_NANOS;
     } else if (timestamp.subtract(current).compareTo(WINDOW) > 0) {
       outcome = Outcome.TOO_NEW;
-      keepUntil = now + WINDOW_NANOS;
     } else {
       outcome = Outcome.ACCEPTED;
-      keepUntil = Math.max(now, timestamp.longValueExact()) + WINDOW_NANOS;
     }
-    remember(nonce, keepUntil);
+    unconfirmed.put(nonce, now + WINDOW_NANOS);
+    timestamps.put(nonce, timestamp);
+    if (unconfirmed.size() > maxUnconfirmed) {
+      String oldest = unconfirmed.keySet().iterator().next();
+      unconfirmed.remove(oldest);
+      timestamps.remove(oldest);
+    }
     return new Admission(outcome, parsed);
   }
 
   /**
-   * Keeps a nonce refused as {@link Outcome#TOO_NEW} until its timestamp leaves the window, so it
-   * cannot be replayed once it would be fresh. Call only when its signature is valid. Beyond the
-   * long-lived cap the nonce keeps the plain TTL (and the method returns false).
+   * The request carrying {@code nonce} is signed by the validator: keep the nonce until its
+   * timestamp has left the window (at least Fiber's 120 s TTL). Returns false when the nonce is
+   * not known unconfirmed (already confirmed, or forgotten) or the confirmed cap is reached; the
+   * caller must then not serve the request.
    */
-  public synchronized boolean rememberSignedFutureNonce(String nonce, BigInteger timestampNanos) {
-    Long current = expiries.get(nonce);
-    if (current == null || (!longLived.contains(nonce) && longLived.size() >= maxLongLivedEntries)) {
+  public synchronized boolean confirm(String nonce) {
+    Long expiry = unconfirmed.get(nonce);
+    if (expiry == null || confirmed.size() >= maxConfirmed) {
       return false;
     }
-    BigInteger until = timestampNanos.add(WINDOW);
-    long keepUntil = until.bitLength() < 63 ? until.longValueExact() : Long.MAX_VALUE;
-    if (keepUntil <= current) {
-      return true;
-    }
-    expiries.put(nonce, keepUntil);
-    queue.add(new Expiry(keepUntil, nonce));
-    longLived.add(nonce);
+    BigInteger until = timestamps.get(nonce).add(WINDOW);
+    long keepUntil = until.bitLength() < 63 ? Math.max(expiry, until.longValueExact()) : Long.MAX_VALUE;
+    unconfirmed.remove(nonce);
+    timestamps.remove(nonce);
+    confirmed.put(nonce, keepUntil);
+    confirmedQueue.add(new Expiry(keepUntil, nonce));
     return true;
   }
 
-  /** Nonces remembered now (after dropping expired ones). */
+  /** Nonces remembered now, confirmed or not (after dropping expired ones). */
   public synchronized int size() {
     evictExpired(clock.getAsLong());
-    return expiries.size();
+    return confirmed.size() + unconfirmed.size();
   }
 
-  private void remember(String nonce, long keepUntil) {
-    expiries.put(nonce, keepUntil);
-    queue.add(new Expiry(keepUntil, nonce));
+  /** Confirmed nonces remembered now. */
+  public synchronized int confirmedSize() {
+    evictExpired(clock.getAsLong());
+    return confirmed.size();
   }
 
   private void evictExpired(long now) {
-    while (!queue.isEmpty() && queue.peek().atNanos() < now) {
-      Expiry expired = queue.poll();
-      Long current = expiries.get(expired.nonce());
-      // A nonce whose life was extended has a newer queue entry; only its last one removes it.
-      if (current != null && current == expired.atNanos()) {
-        expiries.remove(expired.nonce());
-        longLived.remove(expired.nonce());
+    while (!confirmedQueue.isEmpty() && confirmedQueue.peek().atNanos() < now) {
+      confirmed.remove(confirmedQueue.poll().nonce());
+    }
+    // Unconfirmed entries all live one TTL from admission, so with a clock that only moves forward
+    // insertion order is expiry order and the sweep can stop at the first live entry.
+    Iterator<Map.Entry<String, Long>> oldest = unconfirmed.entrySet().iterator();
+    while (oldest.hasNext()) {
+      Map.Entry<String, Long> entry = oldest.next();
+      if (entry.getValue() >= now) {
+        break;
       }
+      timestamps.remove(entry.getKey());
+      oldest.remove();
     }
   }
 }

@@ -160,18 +160,17 @@ public final class TrainingRepoEndpoint {
   private Optional<Answer> verify(String validatorHotkey, String signature, String claimedMiner, String nonce) {
     NonceCache.Admission admission = nonces.admit(nonce);
     String message = FiberSignatures.getMessage(nonce, claimedMiner);
+    Optional<AccountId> signer = signer(validatorHotkey);
     if (!admission.accepted()) {
-      if (admission.outcome() == NonceCache.Outcome.TOO_NEW && signer(validatorHotkey)
-          .map(account -> FiberSignatures.verify(message, signature, account) == FiberSignatures.Verdict.VALID).orElse(false)) {
-        nonces.rememberSignedFutureNonce(nonce, admission.timestampNanos().orElseThrow());
-      }
-      if (admission.outcome() == NonceCache.Outcome.CACHE_FULL) {
-        log.warn("nonce cache is full; refusing new nonces until old ones expire (a flood of requests?)");
+      // A nonce from the future that the validator really signed could be replayed once it is fresh;
+      // confirming it keeps it until then. (The answer is Fiber's either way.)
+      if (admission.outcome() == NonceCache.Outcome.TOO_NEW && signer.isPresent()
+          && FiberSignatures.verify(message, signature, signer.get()) == FiberSignatures.Verdict.VALID) {
+        nonces.confirm(nonce);
       }
       log.debug("refused nonce from {}: {}", validatorHotkey, admission.outcome());
       return Optional.of(detail(401, BAD_NONCE, Outcome.INVALID_NONCE));
     }
-    Optional<AccountId> signer = signer(validatorHotkey);
     FiberSignatures.Verdict verdict = signer.isEmpty()
         ? FiberSignatures.Verdict.INVALID
         : FiberSignatures.verify(message, signature, signer.get());
@@ -182,6 +181,11 @@ public final class TrainingRepoEndpoint {
     if (verdict == FiberSignatures.Verdict.INVALID) {
       log.debug("invalid signature from {}", validatorHotkey);
       return Optional.of(detail(401, BAD_SIGNATURE, Outcome.INVALID_SIGNATURE));
+    }
+    if (!nonces.confirm(nonce)) {
+      // Only when the confirmed-nonce cap is reached: refuse rather than risk a replay.
+      log.warn("the nonce cache is full; refusing a signed request from {} until old nonces expire", validatorHotkey);
+      return Optional.of(detail(401, BAD_NONCE, Outcome.INVALID_NONCE));
     }
     if (!claimedMiner.equals(minerHotkey)) {
       log.debug("{} addressed miner {}, not this one", validatorHotkey, claimedMiner);

@@ -205,6 +205,7 @@ class GodMinerServiceTest {
     assertAnswer(get(service, "/training_repo/text/", signedBy(VALIDATOR)), 404, "{\"detail\":\"Not Found\"}");
     assertAnswer(get(service, "/", signedBy(VALIDATOR)), 404, "{\"detail\":\"Not Found\"}");
     assertThat(get(service, "/training_repo/te%78t", signedBy(VALIDATOR)).statusCode()).as("percent-decoded like Starlette").isEqualTo(200);
+    assertThat(send(service, "HEAD", "/training_repo/text", signedBy(VALIDATOR)).statusCode()).as("FastAPI's GET route").isEqualTo(405);
   }
 
   @Test
@@ -236,6 +237,16 @@ class GodMinerServiceTest {
       restarted.terminate();
       restarted.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theLocalChainReportsStakeWeightsLikeSubtensor() throws Exception {
+    var weights = chain.stakeWeights(NETUID).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(weights.get(1).hotkey()).isEqualTo(VALIDATOR.accountId());
+    assertThat(weights.get(1).totalStakeRao()).isEqualTo(2_000 * TAO).isEqualTo(weights.get(1).alphaStakeRao());
+    assertThat(weights.get(1).taoStakeRao()).isZero();
+    Throwable missing = org.assertj.core.api.Assertions.catchThrowable(() -> chain.stakeWeights(99).toCompletableFuture().get());
+    assertThat(missing.getCause()).hasMessageContaining("subnet 99 does not exist");
   }
 
   @Test

@@ -16,7 +16,7 @@ class NonceCacheTest {
   private static final long SECOND = 1_000_000_000L;
 
   private final AtomicLong clock = new AtomicLong(NOW);
-  private final NonceCache cache = new NonceCache(clock::get, 1_000, 10);
+  private final NonceCache cache = new NonceCache(clock::get, 1_000, 1_000);
 
   @Test
   void noncesAreReadLikePythonsInt() {
@@ -55,6 +55,9 @@ class NonceCacheTest {
     String future = (NOW + 100 * SECOND) + "_future";
     assertThat(cache.admit(past).accepted()).isTrue();
     assertThat(cache.admit(future).accepted()).isTrue();
+    assertThat(cache.confirm(past)).isTrue();
+    assertThat(cache.confirm(future)).isTrue();
+    assertThat(cache.confirm(future)).as("already confirmed").isFalse();
     clock.set(NOW + 121 * SECOND);
     assertThat(cache.size()).as("the future nonce is still inside its window").isEqualTo(1);
     assertThat(cache.admit(future).outcome()).isEqualTo(Outcome.REPLAYED);
@@ -71,7 +74,7 @@ class NonceCacheTest {
     String stranger = (NOW + 200 * SECOND) + "_stranger";
     NonceCache.Admission admission = cache.admit(signed);
     assertThat(admission.outcome()).isEqualTo(Outcome.TOO_NEW);
-    assertThat(cache.rememberSignedFutureNonce(signed, admission.timestampNanos().orElseThrow())).isTrue();
+    assertThat(cache.confirm(signed)).isTrue();
     assertThat(cache.admit(stranger).outcome()).isEqualTo(Outcome.TOO_NEW);
     clock.set(NOW + 130 * SECOND);
     assertThat(cache.admit(signed).outcome()).isEqualTo(Outcome.REPLAYED);
@@ -81,20 +84,24 @@ class NonceCacheTest {
   }
 
   @Test
-  void longLivedEntriesAndAllEntriesAreCapped() {
-    for (int i = 0; i < 12; i++) {
-      String nonce = (NOW + 500 * SECOND) + "_" + i;
-      cache.admit(nonce);
-      assertThat(cache.rememberSignedFutureNonce(nonce, BigInteger.valueOf(NOW + 500 * SECOND))).isEqualTo(i < 10);
+  void aFloodOfUnsignedNoncesIsCappedAndCannotPushOutSignedOnes() {
+    NonceCache small = new NonceCache(clock::get, 2, 3);
+    String signed = NOW + "_signed";
+    assertThat(small.admit(signed).accepted()).isTrue();
+    assertThat(small.confirm(signed)).isTrue();
+    for (int i = 0; i < 1_000; i++) {
+      small.admit(NOW + "_junk" + i);
     }
-    NonceCache small = new NonceCache(clock::get, 3, 1);
-    for (int i = 0; i < 3; i++) {
-      assertThat(small.admit(NOW + "_" + i).accepted()).isTrue();
-    }
-    assertThat(small.admit(NOW + "_x").outcome()).isEqualTo(Outcome.CACHE_FULL);
-    assertThat(small.admit(NOW + "_0").outcome()).as("a replay is still a replay").isEqualTo(Outcome.REPLAYED);
+    assertThat(small.size()).as("one signed and the three newest unsigned").isEqualTo(4);
+    assertThat(small.admit(signed).outcome()).isEqualTo(Outcome.REPLAYED);
+    assertThat(small.admit(NOW + "_junk999").outcome()).isEqualTo(Outcome.REPLAYED);
+    assertThat(small.admit(NOW + "_junk0").outcome()).as("pushed out, never answered").isEqualTo(Outcome.ACCEPTED);
+    // The confirmed cap: past it a signed request cannot be remembered, so it must be refused.
+    assertThat(small.confirm(NOW + "_junk0")).isTrue();
+    assertThat(small.admit(NOW + "_third").accepted()).isTrue();
+    assertThat(small.confirm(NOW + "_third")).isFalse();
     clock.addAndGet(241 * SECOND);
-    assertThat(small.admit(clock.get() + "_x").accepted()).isTrue();
+    assertThat(small.size()).isZero();
   }
 
   @Test
@@ -102,7 +109,7 @@ class NonceCacheTest {
     // Random traffic with replays and clock jumps; a nonce accepted once must never be accepted again,
     // which Fiber guarantees by never forgetting and this cache by forgetting only expired nonces.
     Random random = new Random(56);
-    NonceCache bounded = new NonceCache(clock::get, 1_000_000, 1_000);
+    NonceCache bounded = new NonceCache(clock::get, 1_000_000, 50);
     Set<String> accepted = new HashSet<>();
     java.util.List<String> issued = new java.util.ArrayList<>();
     int maxSize = 0;
@@ -117,15 +124,17 @@ class NonceCacheTest {
         issued.add(nonce);
       }
       NonceCache.Admission admission = bounded.admit(nonce);
-      if (admission.outcome() == Outcome.TOO_NEW && random.nextBoolean()) {
-        bounded.rememberSignedFutureNonce(nonce, admission.timestampNanos().orElseThrow());
-      }
-      if (admission.accepted()) {
-        assertThat(accepted.add(nonce)).as("%s accepted twice", nonce).isTrue();
+      boolean signedByTheValidator = random.nextInt(4) != 0;
+      if (signedByTheValidator && (admission.accepted() || admission.outcome() == Outcome.TOO_NEW)) {
+        boolean remembered = bounded.confirm(nonce);
+        if (admission.accepted() && remembered) {
+          // Served: this is what must never happen twice.
+          assertThat(accepted.add(nonce)).as("%s served twice", nonce).isTrue();
+        }
       }
       maxSize = Math.max(maxSize, bounded.size());
     }
-    // ~1 s per step and at most 420 s of retention: far fewer entries than requests.
-    assertThat(maxSize).isLessThan(1_000);
+    // ~1 s per step, at most 420 s of retention and 50 unsigned entries: far fewer entries than requests.
+    assertThat(maxSize).isLessThan(600);
   }
 }
