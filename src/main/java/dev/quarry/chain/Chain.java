@@ -43,6 +43,17 @@ public interface Chain extends AutoCloseable {
   /** The subnet's metagraph at the best block, ordered by uid. */
   CompletionStage<List<NeuronInfo>> neurons(int netuid);
 
+  /**
+   * Every neuron's stake weights at the best block ({@code SubnetInfoRuntimeApi}: alpha, root and
+   * total stake per uid), ordered by uid. This is what Fiber's metagraph sync compares with
+   * {@code MIN_STAKE_THRESHOLD}. Implementations that cannot read it fail the stage with
+   * {@link ChainException.Kind#INCOMPATIBLE_RUNTIME}.
+   */
+  default CompletionStage<List<NeuronStake>> stakeWeights(int netuid) {
+    return java.util.concurrent.CompletableFuture.failedFuture(new ChainException(ChainException.Kind.INCOMPATIBLE_RUNTIME,
+        getClass().getSimpleName() + " cannot read stake weights"));
+  }
+
   /** The hotkey's commitment on the subnet, if any. */
   CompletionStage<Optional<Commitment>> commitment(int netuid, AccountId hotkey);
 

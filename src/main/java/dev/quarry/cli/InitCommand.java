@@ -292,7 +292,7 @@ public final class InitCommand implements Callable<Integer> {
     }
   }
 
-  private static Terminal systemTerminal(PrintWriter out) {
+  static Terminal systemTerminal(PrintWriter out) {
     Console console = System.console();
     if (console != null) {
       return new Terminal() {

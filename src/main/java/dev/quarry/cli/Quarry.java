@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       ChainCommand.class,
       ProtocolCommand.class,
       StorageCommand.class,
+      GodCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {

@@ -21,7 +21,7 @@ public record NodeSettings(
     OptionalInt managementPort) {
 
   /** Roles Quarry assigns work by; others are accepted for future subsystems and custom deployments. */
-  public static final Set<String> KNOWN_ROLES = Set.of("coordinator", "worker");
+  public static final Set<String> KNOWN_ROLES = Set.of("coordinator", "worker", "god");
 
   /** No overrides. */
   public static NodeSettings none() {

@@ -146,7 +146,7 @@ public enum Variable {
 
   // Cluster and management endpoint
   QUARRY_NODE_ROLES(Group.CLUSTER, Source.QUARRY, false, "coordinator,worker (conf/quarry.conf)",
-      "Cluster roles of this node: coordinator (follows the chain, uploads) and/or worker (generates).",
+      "Cluster roles of this node: coordinator (follows the chain, uploads), worker (generates), god (G.O.D endpoint).",
       value -> NodeSettings.parseRoles(value)),
   QUARRY_CLUSTER_HOST(Group.CLUSTER, Source.QUARRY, false, "127.0.0.1 (conf/quarry.conf)",
       "Address other nodes reach this node on (Artery canonical host).",
@@ -162,6 +162,69 @@ public enum Variable {
       Values::host),
   QUARRY_MANAGEMENT_PORT(Group.CLUSTER, Source.QUARRY, false, "9180 (conf/quarry.conf)",
       "Port of the management endpoint; 0 picks a free port.",
+      value -> Values.integer(value, 0, 65535)),
+
+  // G.O.D tournament miner (subnet 56). MINER_* names and meanings are G.O.D's reference miner's;
+  // GodSettings checks the values (URL, commit, whitelist), these checks only keep quarry init honest.
+  MINER_TRAINING_REPO(Group.GOD, Source.GOD, false, "",
+      "GitHub repository validators clone and run, https://github.com/<owner>/<repo>, for every tournament family.",
+      value -> { }),
+  MINER_TRAINING_COMMIT(Group.GOD, Source.GOD, false, "",
+      "Full 40-character lowercase commit SHA of that repository (branch and tag names are rejected).",
+      value -> { }),
+  MINER_GITHUB_TOKEN(Group.GOD, Source.GOD, true, "",
+      "Fine-grained read-only GitHub token, only for a private repository; sent only to authenticated validators.",
+      value -> { }),
+  MINER_REQUESTED_DATASETS(Group.GOD, Source.GOD, false, "",
+      "Comma-separated Hugging Face datasets from G.O.D's whitelist, at most 2; others are dropped with a warning.",
+      value -> { }),
+  MINER_TEXT_TRAINING_REPO(Group.GOD, Source.GOD, false, "MINER_TRAINING_REPO",
+      "Repository for text tournaments only; overrides MINER_TRAINING_REPO.",
+      value -> { }),
+  MINER_TEXT_TRAINING_COMMIT(Group.GOD, Source.GOD, false, "MINER_TRAINING_COMMIT",
+      "Commit for text tournaments only; overrides MINER_TRAINING_COMMIT.",
+      value -> { }),
+  MINER_TEXT_GITHUB_TOKEN(Group.GOD, Source.GOD, true, "",
+      "Token for text tournaments only; overrides MINER_GITHUB_TOKEN.",
+      value -> { }),
+  MINER_TEXT_REQUESTED_DATASETS(Group.GOD, Source.GOD, false, "MINER_REQUESTED_DATASETS",
+      "Datasets for text tournaments only; overrides MINER_REQUESTED_DATASETS.",
+      value -> { }),
+  MINER_IMAGE_TRAINING_REPO(Group.GOD, Source.GOD, false, "MINER_TRAINING_REPO",
+      "Repository for image tournaments only; overrides MINER_TRAINING_REPO.",
+      value -> { }),
+  MINER_IMAGE_TRAINING_COMMIT(Group.GOD, Source.GOD, false, "MINER_TRAINING_COMMIT",
+      "Commit for image tournaments only; overrides MINER_TRAINING_COMMIT.",
+      value -> { }),
+  MINER_IMAGE_GITHUB_TOKEN(Group.GOD, Source.GOD, true, "",
+      "Token for image tournaments only; overrides MINER_GITHUB_TOKEN.",
+      value -> { }),
+  MINER_IMAGE_REQUESTED_DATASETS(Group.GOD, Source.GOD, false, "MINER_REQUESTED_DATASETS",
+      "Datasets for image tournaments only; overrides MINER_REQUESTED_DATASETS.",
+      value -> { }),
+  MINER_ENVIRONMENT_TRAINING_REPO(Group.GOD, Source.GOD, false, "MINER_TRAINING_REPO",
+      "Repository for environment tournaments only; overrides MINER_TRAINING_REPO.",
+      value -> { }),
+  MINER_ENVIRONMENT_TRAINING_COMMIT(Group.GOD, Source.GOD, false, "MINER_TRAINING_COMMIT",
+      "Commit for environment tournaments only; overrides MINER_TRAINING_COMMIT.",
+      value -> { }),
+  MINER_ENVIRONMENT_GITHUB_TOKEN(Group.GOD, Source.GOD, true, "",
+      "Token for environment tournaments only; overrides MINER_GITHUB_TOKEN.",
+      value -> { }),
+  MINER_ENVIRONMENT_REQUESTED_DATASETS(Group.GOD, Source.GOD, false, "MINER_REQUESTED_DATASETS",
+      "Datasets for environment tournaments only; overrides MINER_REQUESTED_DATASETS.",
+      value -> { }),
+  MIN_STAKE_THRESHOLD(Group.GOD, Source.GOD, false, "1000",
+      "Fiber's minimum stake (TAO, compared with the validator's total stake weight) for a validator to be answered.",
+      value -> { }),
+  QUARRY_GOD_NETUID(Group.GOD, Source.QUARRY, false, "56 (241 when BT_NETWORK=test)",
+      "Subnet of the G.O.D miner; separate from NETUID so one node can mine Grail and G.O.D.",
+      value -> Values.integer(value, 0, 65535)),
+  QUARRY_GOD_HOST(Group.GOD, Source.QUARRY, false, "0.0.0.0",
+      "Address the training-repo endpoint listens on; validators must reach it at the IP posted on chain.",
+      Values::host),
+  QUARRY_GOD_PORT(Group.GOD, Source.QUARRY, false, "7999",
+      "Port of the training-repo endpoint (G.O.D's default); 0 picks a free port.",
       value -> Values.integer(value, 0, 65535));
 
   /** How variables are grouped in {@code .env.example}, {@code quarry init} and the docs. */
@@ -172,7 +235,8 @@ public enum Variable {
     DRAND("drand randomness"),
     DEVICES("Devices and generation"),
     PATHS("Paths and caches"),
-    CLUSTER("Cluster and management endpoint");
+    CLUSTER("Cluster and management endpoint"),
+    GOD("G.O.D tournament miner (subnet 56)");
 
     private final String title;
 
@@ -189,7 +253,9 @@ public enum Variable {
   public enum Source {
     GRAIL,
     BITTENSOR,
-    QUARRY
+    QUARRY,
+    /** G.O.D's reference miner and the Fiber library it runs on (subnet 56). */
+    GOD
   }
 
   /**

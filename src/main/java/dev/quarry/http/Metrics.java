@@ -47,7 +47,13 @@ public final class Metrics {
   public enum DrandResult { VERIFIED, UNAVAILABLE, DISABLED }
 
   /** Where an error happened, for {@code quarry_errors_total}. */
-  public enum Component { CHAIN, DRAND, CHECKPOINT, MODEL, STORAGE, MINER, CLUSTER }
+  public enum Component { CHAIN, DRAND, CHECKPOINT, MODEL, STORAGE, MINER, CLUSTER, GOD }
+
+  /** How a G.O.D training-repo request was answered (see dev.quarry.god.TrainingRepoEndpoint). */
+  public enum GodRequestOutcome {
+    SERVED, MISSING_HEADERS, UNKNOWN_VALIDATOR, LOW_STAKE, INVALID_NONCE, INVALID_SIGNATURE, WRONG_MINER_HOTKEY,
+    UNREADABLE_SIGNATURE, UNKNOWN_TASK_TYPE, NOT_CONFIGURED, NOT_FOUND
+  }
 
   private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:._-]{0,62}");
   private static final int WINDOWS_KEPT = 2;
@@ -66,6 +72,10 @@ public final class Metrics {
   private final Metric.Counter uploadedBytes;
   private final Metric.Counter drandBeacons;
   private final Metric.Counter errors;
+  private final Metric.Counter godRequests;
+  private final Metric.Gauge godValidators;
+  private final Metric.Gauge godMetagraphSynced;
+  private final Metric.Gauge godNonces;
   private final Metric.Histogram generationTime;
   private final Metric.Histogram proofTime;
   private final Metric.Histogram uploadTime;
@@ -120,6 +130,7 @@ public final class Metrics {
     uploadedBytes = counter("quarry_uploaded", "Bytes of window files uploaded successfully.", MeasurementUnit.information().bytes());
     drandBeacons = counter("quarry_drand_beacons", "drand beacons requested for windows, by outcome.", null);
     errors = counter("quarry_errors", "Errors worth an operator's attention, by component.", null);
+    godRequests = counter("quarry_god_requests", "G.O.D training-repo requests, by outcome.", null);
 
     generationTime = histogram("quarry_generation", "Time to generate one group of rollouts, by device.");
     proofTime = histogram("quarry_proof", "Time of one proof forward batch, by device.");
@@ -144,6 +155,9 @@ public final class Metrics {
     heapUsed = gauge(cumulative, "quarry_jvm_heap_used", "JVM heap in use.", MeasurementUnit.information().bytes());
     heapMax = gauge(cumulative, "quarry_jvm_heap_max", "JVM heap limit.", MeasurementUnit.information().bytes());
     threads = gauge(cumulative, "quarry_jvm_threads", "Live JVM threads.", null);
+    godValidators = gauge(cumulative, "quarry_god_validators", "Metagraph hotkeys with at least MIN_STAKE_THRESHOLD stake.", null);
+    godMetagraphSynced = gauge(cumulative, "quarry_god_metagraph_synced_timestamp_seconds", "Unix time of the last metagraph read.", null);
+    godNonces = gauge(cumulative, "quarry_god_nonces", "Nonces remembered for replay protection.", null);
     gauge(cumulative, "quarry_build_info", "Always 1; the version label says which Quarry runs.", null)
         .withTags(TagSet.of("node", this.node).withTag("version", checkedLabel("version", version))).update(1);
 
@@ -290,6 +304,24 @@ public final class Metrics {
   /** An error an operator should see on a dashboard. Details belong in the log, not here. */
   public void error(Component component) {
     errors.withTags(nodeTags().withTag("component", label(component))).increment();
+  }
+
+  // ---- G.O.D miner
+
+  /** A training-repo request was answered. */
+  public void godRequest(GodRequestOutcome outcome) {
+    godRequests.withTags(nodeTags().withTag("outcome", label(outcome))).increment();
+  }
+
+  /** The metagraph was read: validators at or above the threshold, and when. */
+  public void godMetagraph(long validatorsAboveThreshold, Instant syncedAt) {
+    godValidators.withTags(nodeTags()).update(validatorsAboveThreshold);
+    godMetagraphSynced.withTags(nodeTags()).update(syncedAt.toEpochMilli() / 1000.0);
+  }
+
+  /** Nonces the replay cache holds now. */
+  public void godNonces(int remembered) {
+    godNonces.withTags(nodeTags()).update(remembered);
   }
 
   // ---- export

@@ -48,6 +48,7 @@ class EnvExampleTest {
         case GRAIL -> "[Grail]";
         case BITTENSOR -> "[bittensor]";
         case QUARRY -> "[Quarry]";
+        case GOD -> "[G.O.D]";
       };
       assertThat(comment).as("comment of %s", variable.name()).contains(tag);
       assertThat(comment.contains("[secret]")).as("[secret] tag of %s", variable.name()).isEqualTo(variable.secret());

@@ -10,6 +10,7 @@ import dev.quarry.chain.Commitment;
 import dev.quarry.chain.HeadSubscription;
 import dev.quarry.chain.Inclusion;
 import dev.quarry.chain.NeuronInfo;
+import dev.quarry.chain.NeuronStake;
 import dev.quarry.chain.scale.ScaleException;
 import dev.quarry.chain.scale.ScaleReader;
 import dev.quarry.chain.scale.ScaleWriter;
@@ -112,7 +113,7 @@ public final class LocalChain implements Chain {
     final int uid;
     final AccountId hotkey;
     final AccountId coldkey;
-    final long stake;
+    long stake;
     final long registeredAt;
     final boolean validatorPermit;
     AxonInfo axon = new AxonInfo(0, 0, BigInteger.ZERO, 0, 0, 0);
@@ -197,6 +198,19 @@ public final class LocalChain implements Chain {
     });
   }
 
+  /** Sets a registered hotkey's stake (rao), as staking or unstaking would; fails if it is not registered. */
+  public CompletionStage<Void> setStake(int netuid, AccountId hotkey, long stakeRao) {
+    return onChain(() -> {
+      Neuron neuron = subnets.getOrDefault(netuid, Map.of()).get(hotkey);
+      if (neuron == null) {
+        throw new ChainException(ChainException.Kind.RPC, hotkey + " is not registered on subnet " + netuid);
+      }
+      neuron.stake = stakeRao;
+      stateVersion++;
+      return null;
+    });
+  }
+
   /** Stores a commitment directly, as if the hotkey had committed at the current block. */
   public CompletionStage<Void> putCommitment(int netuid, AccountId hotkey, byte[] data) {
     byte[] copy = data.clone();
@@ -276,6 +290,24 @@ public final class LocalChain implements Chain {
         .map(neuron -> new NeuronInfo(neuron.uid, netuid, neuron.hotkey, neuron.coldkey, true, neuron.axon, neuron.stake,
             0, 0, 0, 0, 0, 0, 0, neuron.registeredAt, neuron.validatorPermit, 0))
         .toList());
+  }
+
+  /**
+   * Stake weights: the local chain has no root stake, parents or children, so alpha and total are
+   * the registered stake and tao is 0. Fails like subtensor (an RPC error) for an unknown subnet.
+   */
+  @Override
+  public CompletionStage<List<NeuronStake>> stakeWeights(int netuid) {
+    return onChain(() -> {
+      Map<AccountId, Neuron> subnet = subnets.get(netuid);
+      if (subnet == null) {
+        throw new ChainException(ChainException.Kind.RPC, "subnet " + netuid + " does not exist");
+      }
+      return subnet.values().stream()
+          .sorted(java.util.Comparator.comparingInt(neuron -> neuron.uid))
+          .map(neuron -> new NeuronStake(neuron.uid, neuron.hotkey, neuron.stake, 0, neuron.stake))
+          .toList();
+    });
   }
 
   @Override

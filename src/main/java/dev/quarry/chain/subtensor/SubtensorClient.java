@@ -78,10 +78,13 @@ public final class SubtensorClient implements Chain {
 
   private record CheckedMetadata(long specVersion, RuntimeMetadata metadata) {}
 
+  private record StakeLayout(long specVersion, SelectiveMetagraph.Layout layout) {}
+
   private final JsonRpcWebSocket rpc;
   private final Options options;
   private final AtomicReference<CompletableFuture<String>> genesis = new AtomicReference<>();
   private final AtomicReference<CompletableFuture<CheckedMetadata>> metadata = new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<StakeLayout>> stakeLayout = new AtomicReference<>();
   private final java.util.concurrent.ScheduledExecutorService timers =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "quarry-subtensor-timer");
@@ -176,6 +179,44 @@ public final class SubtensorClient implements Chain {
         : rpc.call("state_call", "NeuronInfoRuntimeApi_get_neurons_lite", args, blockHash);
     return call.thenApply(result -> decode("NeuronInfoLite list of subnet " + netuid,
         () -> SubtensorCodec.neuronsLite(Hex.decode(result.asText()))));
+  }
+
+  /**
+   * Stake weights from {@code SubnetInfoRuntimeApi_get_selective_metagraph}, decoded with the
+   * layout of the runtime's V15 metadata (fetched once per spec version).
+   */
+  @Override
+  public CompletionStage<List<dev.quarry.chain.NeuronStake>> stakeWeights(int netuid) {
+    return runtime().thenCompose(runtime -> stakeLayout(runtime.specVersion())).thenCompose(layout -> {
+      String args = Hex.encode0x(SelectiveMetagraph.request(netuid, layout.layout()));
+      return rpc.call("state_call", "SubnetInfoRuntimeApi_get_selective_metagraph", args)
+          .thenApply(result -> decode("SelectiveMetagraph of subnet " + netuid,
+              () -> SelectiveMetagraph.decode(layout.layout(), Hex.decode(result.asText())))
+              .orElseThrow(() -> new ChainException(Kind.RPC, "subnet " + netuid + " does not exist")));
+    });
+  }
+
+  private CompletableFuture<StakeLayout> stakeLayout(long specVersion) {
+    CompletableFuture<StakeLayout> current = stakeLayout.get();
+    if (current != null && !current.isCompletedExceptionally()
+        && (!current.isDone() || current.join().specVersion() == specVersion)) {
+      return current;
+    }
+    CompletableFuture<StakeLayout> fresh = rpc.call(Duration.ofMinutes(1), "state_call", "Metadata_metadata_at_version",
+        SelectiveMetagraph.metadataV15Argument()).thenApply(hex -> {
+          java.util.Optional<dev.quarry.chain.metadata.TypeRegistry> types = decode("V15 runtime metadata",
+              () -> SelectiveMetagraph.registryFromMetadataAtVersion(Hex.decode(hex.asText())));
+          if (types.isEmpty()) {
+            throw new ChainException(Kind.INCOMPATIBLE_RUNTIME, "runtime spec " + specVersion + " has no V15 metadata; cannot read stake weights");
+          }
+          try {
+            return new StakeLayout(specVersion, SelectiveMetagraph.layout(types.get()));
+          } catch (ScaleException missing) {
+            throw new ChainException(Kind.INCOMPATIBLE_RUNTIME, "runtime spec " + specVersion + ": " + missing.getMessage(), missing);
+          }
+        });
+    stakeLayout.set(fresh);
+    return fresh;
   }
 
   @Override
