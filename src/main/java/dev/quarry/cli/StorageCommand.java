@@ -206,7 +206,7 @@ public final class StorageCommand implements Runnable {
         out.put("directory", local.directory().toString());
         out.put("source", local.source().name());
         out.put("env_id", local.metadata().envId().orElse(null));
-        out.put("thinking_mode", local.metadata().thinkingMode().wireName());
+        out.put("thinking_mode", local.metadata().thinkingMode().id());
         out.put("max_new_tokens", generation.maxNewTokens());
         out.put("temperature", generation.temperature());
         out.put("top_p", generation.topP());

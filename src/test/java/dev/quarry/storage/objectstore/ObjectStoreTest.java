@@ -107,8 +107,8 @@ class ObjectStoreTest {
       ObjectStore.Download download = store.download("big/from-file", scratch.resolve("copy.bin"));
       assertThat(download.size()).isEqualTo(body.length);
       assertThat(scratch.resolve("copy.bin")).hasBinaryContent(body);
-      assertThat(download.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
-          ObjectStore.sha256Digest().digest(body)));
+      assertThat(download.sha256()).isEqualTo(dev.quarry.crypto.Hex.encode(
+          dev.quarry.crypto.Hashes.sha256(body)));
     }
   }
 
