@@ -1,5 +1,6 @@
 package dev.quarry.storage.objectstore;
 
+import dev.quarry.config.AccessKey;
 import dev.quarry.crypto.Hashes;
 import dev.quarry.crypto.Hex;
 import dev.quarry.storage.objectstore.ObjectStoreException.Reason;
@@ -111,7 +112,7 @@ public final class ObjectStore implements AutoCloseable {
 
   /** As {@link #open(ObjectStoreSettings, Access)}, with SDK interceptors (tests use one to lose responses). */
   static ObjectStore open(ObjectStoreSettings settings, Access access, List<ExecutionInterceptor> interceptors) {
-    AccessCredentials credentials = access == Access.WRITE ? settings.writeCredentials() : settings.readCredentials();
+    AccessKey credentials = access == Access.WRITE ? settings.writeCredentials() : settings.readCredentials();
     BucketLocation location = settings.location();
     S3ClientBuilder builder = S3Client.builder()
         .httpClient(UrlConnectionHttpClient.builder()
@@ -128,7 +129,7 @@ public final class ObjectStore implements AutoCloseable {
             .chunkedEncodingEnabled(false)
             .build())
         .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())))
+            AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey().reveal())))
         // R2 rejects some of the SDK's newer default checksum headers; send them only where S3 requires them
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
