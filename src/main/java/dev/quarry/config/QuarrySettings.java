@@ -161,16 +161,10 @@ public record QuarrySettings(
           + "): validators find your files in the bucket named after the account id you publish on chain. Create a "
           + "bucket named '" + account.get() + "' (location ENAM) and set R2_BUCKET_ID to it, or fix R2_ACCOUNT_ID");
     }
-    Optional<String> writeId = reader.required(Variable.R2_WRITE_ACCESS_KEY_ID, value -> {
-      BucketSettings.checkKeyId(value);
-      return value;
-    }, "the key id of an R2 API token with Edit permission");
-    Optional<Secret> writeSecret = reader.requiredSecret(Variable.R2_WRITE_SECRET_ACCESS_KEY, BucketSettings::checkSecret,
+    Optional<AccessKey> write = readWriteKey(reader, "the key id of an R2 API token with Edit permission",
         "the secret of that Edit token");
-    Optional<AccessKey> write = writeId.isPresent() && writeSecret.isPresent()
-        ? Optional.of(new AccessKey(writeId.get(), writeSecret.get())) : Optional.empty();
     Optional<AccessKey> read = reader.isSet(Variable.R2_READ_ACCESS_KEY_ID) || reader.isSet(Variable.R2_READ_SECRET_ACCESS_KEY)
-        ? readKey(reader, writeId)
+        ? readKey(reader, write)
         : singleCredential(reader, allowSingleCredential, write);
     if (account.isEmpty() || write.isEmpty() || read.isEmpty()) {
       return Optional.empty();
@@ -187,7 +181,17 @@ public record QuarrySettings(
   }
 
   /** The separate read-only key: both halves set, publishable, and not the write key. */
-  private static Optional<AccessKey> readKey(Reader reader, Optional<String> writeId) {
+  /** {@code R2_WRITE_ACCESS_KEY_ID} and {@code R2_WRITE_SECRET_ACCESS_KEY}, both required. */
+  private static Optional<AccessKey> readWriteKey(Reader reader, String idPurpose, String secretPurpose) {
+    Optional<String> id = reader.required(Variable.R2_WRITE_ACCESS_KEY_ID, value -> {
+      BucketSettings.checkKeyId(value);
+      return value;
+    }, idPurpose);
+    Optional<Secret> secret = reader.requiredSecret(Variable.R2_WRITE_SECRET_ACCESS_KEY, BucketSettings::checkSecret, secretPurpose);
+    return id.isPresent() && secret.isPresent() ? Optional.of(new AccessKey(id.get(), secret.get())) : Optional.empty();
+  }
+
+  private static Optional<AccessKey> readKey(Reader reader, Optional<AccessKey> write) {
     List<Variable> halves = List.of(Variable.R2_READ_ACCESS_KEY_ID, Variable.R2_READ_SECRET_ACCESS_KEY);
     for (int i = 0; i < 2; i++) {
       if (!reader.isSet(halves.get(i))) {
@@ -203,7 +207,7 @@ public record QuarrySettings(
       BucketSettings.checkPublishedSecret(value);
       return Secret.of(value);
     });
-    if (readId.isPresent() && writeId.isPresent() && readId.get().equals(writeId.get())) {
+    if (readId.isPresent() && write.isPresent() && readId.get().equals(write.get().accessKeyId())) {
       reader.problem(Variable.R2_READ_ACCESS_KEY_ID, "is the same key as R2_WRITE_ACCESS_KEY_ID; the read key is "
           + "published on chain, so it must be a separate token with Read permission only (to publish the write key "
           + "deliberately, leave R2_READ_* unset and set QUARRY_ALLOW_SINGLE_CREDENTIAL=true)");
@@ -258,14 +262,10 @@ public record QuarrySettings(
    */
   public static AccessKey writeKey(OperatorEnvironment environment) {
     Reader reader = new Reader(environment, Path.of(System.getProperty("user.home")));
-    Optional<String> id = reader.required(Variable.R2_WRITE_ACCESS_KEY_ID, value -> {
-      BucketSettings.checkKeyId(value);
-      return value;
-    }, "the key id clients of the server sign with");
-    Optional<Secret> secret = reader.requiredSecret(Variable.R2_WRITE_SECRET_ACCESS_KEY, BucketSettings::checkSecret,
+    Optional<AccessKey> key = readWriteKey(reader, "the key id clients of the server sign with",
         "the secret clients of the server sign with");
     reader.throwIfProblems();
-    return new AccessKey(id.orElseThrow(), secret.orElseThrow());
+    return key.orElseThrow();
   }
 
   private static DeviceSettings readDevices(Reader reader) {
