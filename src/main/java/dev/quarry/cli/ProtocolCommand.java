@@ -2,6 +2,7 @@ package dev.quarry.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.quarry.crypto.Hex;
 import dev.quarry.env.DatasetSplits;
 import dev.quarry.env.DatasetTask;
 import dev.quarry.env.Environment;
@@ -19,7 +20,6 @@ import dev.quarry.env.ThinkingMode;
 import dev.quarry.grail.protocol.BlockHash;
 import dev.quarry.grail.protocol.Challenges;
 import dev.quarry.grail.protocol.GrpoAdvantages;
-import dev.quarry.grail.protocol.HexCleaning;
 import dev.quarry.grail.protocol.ProblemSeeds;
 import dev.quarry.grail.protocol.ProtocolParameters;
 import dev.quarry.grail.protocol.Randomness;
@@ -309,7 +309,7 @@ public final class ProtocolCommand implements Runnable {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("prompt_length", promptLength);
       out.put("completion_length", completionLength);
-      out.put("tokens_sha256", HexCleaning.toHex(Tokens.hash(tokens)));
+      out.put("tokens_sha256", Hex.encode(Tokens.hash(tokens)));
       out.put("randomness", challenge.hex());
       out.put("k", positions.length);
       out.put("positions", positions);

@@ -2,13 +2,14 @@ package dev.quarry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.config.AccessKey;
+import dev.quarry.config.ConfigurationError;
+import dev.quarry.config.QuarrySettings;
 import dev.quarry.storage.checkpoint.CheckpointConsumer;
 import dev.quarry.storage.checkpoint.GenerationParams;
 import dev.quarry.storage.checkpoint.InvalidCheckpointMetadataException;
 import dev.quarry.storage.checkpoint.LocalCheckpoint;
-import dev.quarry.storage.objectstore.AccessCredentials;
 import dev.quarry.storage.objectstore.EmbeddedS3Server;
-import dev.quarry.storage.objectstore.InvalidStorageSettingsException;
 import dev.quarry.storage.objectstore.ObjectStore;
 import dev.quarry.storage.objectstore.ObjectStoreSettings;
 import dev.quarry.storage.window.RolloutRow;
@@ -51,11 +52,12 @@ public final class StorageCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static ObjectStoreSettings settingsFromEnvironment(Map<String, String> environment) {
+  /** The operator's bucket from the {@code R2_*} settings; every problem in one {@link UserError}. */
+  static ObjectStoreSettings objectStoreSettings(QuarrySettings settings) {
     try {
-      return ObjectStoreSettings.fromEnvironment(environment);
-    } catch (InvalidStorageSettingsException exception) {
-      throw new UserError(exception.getMessage());
+      return ObjectStoreSettings.from(settings.requireStorage());
+    } catch (ConfigurationError problem) {
+      throw new UserError(problem.getMessage());
     }
   }
 
@@ -63,6 +65,7 @@ public final class StorageCommand implements Runnable {
       description = "Validate the R2_* variables and print the resulting settings (secrets redacted).")
   static final class CheckSettings implements java.util.concurrent.Callable<Integer> {
     @Mixin Verbosity verbosity;
+    @Mixin EnvFileOption settingsFile;
     @Spec CommandSpec spec;
 
     @Option(names = "--probe", description = "Also list the bucket with the write keys and read keys.")
@@ -70,7 +73,8 @@ public final class StorageCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ObjectStoreSettings settings = settingsFromEnvironment(System.getenv());
+      QuarrySettings operator = EnvFileOption.settings(settingsFile.environment());
+      ObjectStoreSettings settings = objectStoreSettings(operator);
       ObjectNode out = JsonOutput.mapper().createObjectNode();
       out.put("bucket", settings.location().bucket());
       out.put("endpoint", settings.location().endpoint().toString());
@@ -80,6 +84,9 @@ public final class StorageCommand implements Runnable {
       out.put("read_key", settings.readFallsBackToWrite() ? "(write keys: set R2_READ_* so the write keys stay private)"
           : settings.readCredentials().maskedKeyId());
       out.put("upload_attempt_timeout_seconds", settings.transfer().attemptTimeout().toMillis() / 1000.0);
+      if (!operator.warnings().isEmpty()) {
+        operator.warnings().forEach(out.putArray("warnings")::add);
+      }
       if (probe) {
         for (ObjectStore.Access access : ObjectStore.Access.values()) {
           try (ObjectStore store = ObjectStore.open(settings, access)) {
@@ -98,6 +105,7 @@ public final class StorageCommand implements Runnable {
           + "Keys come from R2_WRITE_ACCESS_KEY_ID and R2_WRITE_SECRET_ACCESS_KEY.")
   static final class Serve implements java.util.concurrent.Callable<Integer> {
     @Mixin Verbosity verbosity;
+    @Mixin EnvFileOption settingsFile;
     @Spec CommandSpec spec;
 
     @Option(names = "--data-dir", required = true, description = "Directory for s3/<bucket>/<key> files.")
@@ -111,12 +119,8 @@ public final class StorageCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      String id = System.getenv("R2_WRITE_ACCESS_KEY_ID");
-      String secret = System.getenv("R2_WRITE_SECRET_ACCESS_KEY");
-      if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
-        throw new UserError("set R2_WRITE_ACCESS_KEY_ID and R2_WRITE_SECRET_ACCESS_KEY: clients must sign with these keys");
-      }
-      try (EmbeddedS3Server server = EmbeddedS3Server.start(dataDirectory, new AccessCredentials(id, secret), port)) {
+      AccessKey keys = EnvFileOption.writeKey(settingsFile.environment());
+      try (EmbeddedS3Server server = EmbeddedS3Server.start(dataDirectory, keys, port)) {
         for (String bucket : buckets) {
           server.createBucket(bucket);
         }
@@ -179,6 +183,7 @@ public final class StorageCommand implements Runnable {
           + "and print where it is and its generation settings.")
   static final class Checkpoint implements java.util.concurrent.Callable<Integer> {
     @Mixin Verbosity verbosity;
+    @Mixin EnvFileOption settingsFile;
     @Spec CommandSpec spec;
 
     @Option(names = "--window", required = true, description = "The mining window (checkpoints READY before it qualify).")
@@ -189,7 +194,7 @@ public final class StorageCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ObjectStoreSettings settings = settingsFromEnvironment(System.getenv());
+      ObjectStoreSettings settings = objectStoreSettings(EnvFileOption.settings(settingsFile.environment()));
       try (ObjectStore store = ObjectStore.open(settings, ObjectStore.Access.READ)) {
         Optional<LocalCheckpoint> checkpoint = new CheckpointConsumer(store, cache).prepare(window);
         ObjectNode out = JsonOutput.mapper().createObjectNode();
@@ -206,7 +211,7 @@ public final class StorageCommand implements Runnable {
         out.put("directory", local.directory().toString());
         out.put("source", local.source().name());
         out.put("env_id", local.metadata().envId().orElse(null));
-        out.put("thinking_mode", local.metadata().thinkingMode().wireName());
+        out.put("thinking_mode", local.metadata().thinkingMode().id());
         out.put("max_new_tokens", generation.maxNewTokens());
         out.put("temperature", generation.temperature());
         out.put("top_p", generation.topP());

@@ -1,5 +1,6 @@
 package dev.quarry.config;
 
+import dev.quarry.grail.protocol.ReadCredentialCommitment;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -135,9 +137,10 @@ public record QuarrySettings(
   private static Optional<BucketSettings> readStorage(Reader reader) {
     boolean anySet = STORAGE_IDENTITY.stream().anyMatch(reader::isSet);
     Optional<URI> endpointOverride = reader.parsed(Variable.R2_ENDPOINT_URL, value -> Values.uri(value, Set.of("http", "https")));
-    String region = reader.text(Variable.R2_REGION, "us-east-1");
+    String region = reader.text(Variable.R2_REGION, BucketSettings.DEFAULT_REGION);
     boolean pathStyle = reader.bool(Variable.R2_FORCE_PATH_STYLE, false);
-    Duration uploadTimeout = reader.seconds(Variable.UPLOAD_TIMEOUT, Duration.ofSeconds(90), 1, 3600);
+    Duration uploadTimeout = reader.seconds(Variable.UPLOAD_TIMEOUT, BucketSettings.DEFAULT_UPLOAD_TIMEOUT, 1, 3600);
+    boolean allowSingleCredential = reader.bool(Variable.QUARRY_ALLOW_SINGLE_CREDENTIAL, false);
     if (!anySet) {
       return Optional.empty();
     }
@@ -154,36 +157,16 @@ public record QuarrySettings(
           + "set R2_ENDPOINT_URL too if you use another S3 store");
     }
     if (account.isPresent() && bucket.isPresent() && !bucket.get().equals(account.get())) {
-      reader.problem(Variable.R2_BUCKET_ID, "must equal R2_ACCOUNT_ID (" + account.get() + "): validators find your "
-          + "bucket by the account id you publish on chain, so rename the bucket to the account id or fix the variable");
+      reader.problem(Variable.R2_BUCKET_ID, "is \"" + bucket.get() + "\" but must equal R2_ACCOUNT_ID (" + account.get()
+          + "): validators find your files in the bucket named after the account id you publish on chain. Create a "
+          + "bucket named '" + account.get() + "' (location ENAM) and set R2_BUCKET_ID to it, or fix R2_ACCOUNT_ID");
     }
-    Optional<String> writeId = reader.required(Variable.R2_WRITE_ACCESS_KEY_ID, value -> {
-      BucketSettings.checkKeyId(value);
-      return value;
-    }, "the key id of an R2 API token with Edit permission");
-    Optional<Secret> writeSecret = reader.requiredSecret(Variable.R2_WRITE_SECRET_ACCESS_KEY, Integer.MAX_VALUE,
+    Optional<AccessKey> write = readWriteKey(reader, "the key id of an R2 API token with Edit permission",
         "the secret of that Edit token");
-    boolean readMissing = !reader.isSet(Variable.R2_READ_ACCESS_KEY_ID) && !reader.isSet(Variable.R2_READ_SECRET_ACCESS_KEY);
-    if (readMissing) {
-      reader.problem(Variable.R2_READ_ACCESS_KEY_ID, "is not set. Grail would then publish your WRITE keys on chain for "
-          + "validators to read with; Quarry refuses. Create a second R2 API token with Read permission and set "
-          + "R2_READ_ACCESS_KEY_ID and R2_READ_SECRET_ACCESS_KEY");
-      return Optional.empty();
-    }
-    Optional<String> readId = reader.required(Variable.R2_READ_ACCESS_KEY_ID, value -> {
-      BucketSettings.checkKeyId(value);
-      if (value.length() > BucketSettings.MAX_READ_KEY_ID_LENGTH) {
-        throw new IllegalArgumentException("is " + value.length() + " characters long; at most 32 fit in the on-chain commitment");
-      }
-      return value;
-    }, "the key id of an R2 API token with Read permission");
-    Optional<Secret> readSecret = reader.requiredSecret(Variable.R2_READ_SECRET_ACCESS_KEY, BucketSettings.MAX_READ_SECRET_LENGTH,
-        "the secret of that Read token");
-    if (readId.isPresent() && writeId.isPresent() && readId.get().equals(writeId.get())) {
-      reader.problem(Variable.R2_READ_ACCESS_KEY_ID, "is the same key as R2_WRITE_ACCESS_KEY_ID; the read key is "
-          + "published on chain, so it must be a separate token with Read permission only");
-    }
-    if (account.isEmpty() || writeId.isEmpty() || writeSecret.isEmpty() || readId.isEmpty() || readSecret.isEmpty()) {
+    Optional<AccessKey> read = reader.isSet(Variable.R2_READ_ACCESS_KEY_ID) || reader.isSet(Variable.R2_READ_SECRET_ACCESS_KEY)
+        ? readKey(reader, write)
+        : singleCredential(reader, allowSingleCredential, write);
+    if (account.isEmpty() || write.isEmpty() || read.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new BucketSettings(
@@ -192,9 +175,97 @@ public record QuarrySettings(
         endpointOverride.orElse(BucketSettings.cloudflareEndpoint(account.get())),
         region,
         pathStyle,
-        new AccessKey(writeId.get(), writeSecret.get()),
-        new AccessKey(readId.get(), readSecret.get()),
+        write.get(),
+        read.get(),
         uploadTimeout));
+  }
+
+  /** The separate read-only key: both halves set, publishable, and not the write key. */
+  /** {@code R2_WRITE_ACCESS_KEY_ID} and {@code R2_WRITE_SECRET_ACCESS_KEY}, both required. */
+  private static Optional<AccessKey> readWriteKey(Reader reader, String idPurpose, String secretPurpose) {
+    Optional<String> id = reader.required(Variable.R2_WRITE_ACCESS_KEY_ID, value -> {
+      BucketSettings.checkKeyId(value);
+      return value;
+    }, idPurpose);
+    Optional<Secret> secret = reader.requiredSecret(Variable.R2_WRITE_SECRET_ACCESS_KEY, BucketSettings::checkSecret, secretPurpose);
+    return id.isPresent() && secret.isPresent() ? Optional.of(new AccessKey(id.get(), secret.get())) : Optional.empty();
+  }
+
+  private static Optional<AccessKey> readKey(Reader reader, Optional<AccessKey> write) {
+    List<Variable> halves = List.of(Variable.R2_READ_ACCESS_KEY_ID, Variable.R2_READ_SECRET_ACCESS_KEY);
+    for (int i = 0; i < 2; i++) {
+      if (!reader.isSet(halves.get(i))) {
+        reader.problem(halves.get(i), "is not set but " + halves.get(1 - i).name() + " is; set both, to the key id and "
+            + "secret of an R2 API token with Read permission");
+      }
+    }
+    Optional<String> readId = reader.parsed(Variable.R2_READ_ACCESS_KEY_ID, value -> {
+      BucketSettings.checkPublishedKeyId(value);
+      return value;
+    });
+    Optional<Secret> readSecret = reader.parsed(Variable.R2_READ_SECRET_ACCESS_KEY, value -> {
+      BucketSettings.checkPublishedSecret(value);
+      return Secret.of(value);
+    });
+    if (readId.isPresent() && write.isPresent() && readId.get().equals(write.get().accessKeyId())) {
+      reader.problem(Variable.R2_READ_ACCESS_KEY_ID, "is the same key as R2_WRITE_ACCESS_KEY_ID; the read key is "
+          + "published on chain, so it must be a separate token with Read permission only (to publish the write key "
+          + "deliberately, leave R2_READ_* unset and set QUARRY_ALLOW_SINGLE_CREDENTIAL=true)");
+      return Optional.empty();
+    }
+    return readId.isPresent() && readSecret.isPresent() ? Optional.of(new AccessKey(readId.get(), readSecret.get())) : Optional.empty();
+  }
+
+  /**
+   * No read key: Grail's single-credential fallback publishes the write key on chain, which hands
+   * everyone write access to the bucket. Only with the explicit opt-in, and then with a warning.
+   */
+  private static Optional<AccessKey> singleCredential(Reader reader, boolean allowed, Optional<AccessKey> write) {
+    if (!allowed) {
+      reader.problem(Variable.R2_READ_ACCESS_KEY_ID, "is not set (nor R2_READ_SECRET_ACCESS_KEY). Grail would then publish "
+          + "your WRITE keys on chain for validators to read with; Quarry refuses unless you opt in. Either create a "
+          + "second R2 API token with Read permission on the bucket and set R2_READ_ACCESS_KEY_ID and "
+          + "R2_READ_SECRET_ACCESS_KEY (recommended), or set QUARRY_ALLOW_SINGLE_CREDENTIAL=true to publish the write "
+          + "keys as Grail does");
+      return Optional.empty();
+    }
+    if (write.isEmpty()) {
+      return write;
+    }
+    // The write key is what gets published, so the commitment's limits apply to it.
+    Optional<String> publishedId = reader.parsed(Variable.R2_WRITE_ACCESS_KEY_ID,
+        value -> publishedAsReadKey(ReadCredentialCommitment.Field.ACCESS_KEY_ID, value));
+    Optional<String> publishedSecret = reader.parsed(Variable.R2_WRITE_SECRET_ACCESS_KEY,
+        value -> publishedAsReadKey(ReadCredentialCommitment.Field.SECRET_ACCESS_KEY, value));
+    if (publishedId.isEmpty() || publishedSecret.isEmpty()) {
+      return Optional.empty();
+    }
+    reader.warn("QUARRY_ALLOW_SINGLE_CREDENTIAL=true and R2_READ_ACCESS_KEY_ID / R2_READ_SECRET_ACCESS_KEY are not set: "
+        + "the WRITE key (R2_WRITE_ACCESS_KEY_ID, R2_WRITE_SECRET_ACCESS_KEY) is published on chain as the read "
+        + "credential, so anyone can overwrite or delete the files in your bucket. Create an R2 API token with Read "
+        + "permission and set R2_READ_ACCESS_KEY_ID and R2_READ_SECRET_ACCESS_KEY to stop publishing it");
+    return write;
+  }
+
+  private static String publishedAsReadKey(ReadCredentialCommitment.Field field, String value) {
+    field.problemWith(value).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem + " (with QUARRY_ALLOW_SINGLE_CREDENTIAL=true it is published as the "
+          + field.description() + ")");
+    });
+    return value;
+  }
+
+  /**
+   * Only the write key ({@code R2_WRITE_ACCESS_KEY_ID}, {@code R2_WRITE_SECRET_ACCESS_KEY}), checked as
+   * when loading everything: the embedded S3 server signs with it and needs no bucket, account or
+   * read key.
+   */
+  public static AccessKey writeKey(OperatorEnvironment environment) {
+    Reader reader = new Reader(environment, Path.of(System.getProperty("user.home")));
+    Optional<AccessKey> key = readWriteKey(reader, "the key id clients of the server sign with",
+        "the secret clients of the server sign with");
+    reader.throwIfProblems();
+    return key.orElseThrow();
   }
 
   private static DeviceSettings readDevices(Reader reader) {
@@ -301,11 +372,16 @@ public record QuarrySettings(
       return raw(variable).map(Secret::of);
     }
 
-    Optional<Secret> requiredSecret(Variable variable, int maxLength, String what) {
+    Optional<Secret> requiredSecret(Variable variable, Consumer<String> check, String what) {
       return required(variable, value -> {
-        BucketSettings.checkSecret(value, maxLength);
+        check.accept(value);
         return Secret.of(value);
       }, what);
+    }
+
+    /** A warning for the operator: names only, never values. */
+    void warn(String message) {
+      warnings.add(message);
     }
 
     String text(Variable variable, String fallback) {

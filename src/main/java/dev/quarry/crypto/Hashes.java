@@ -63,11 +63,16 @@ public final class Hashes {
   }
 
   public static byte[] sha256(byte[] data) {
-    return jdkDigest("SHA-256", data);
+    return newSha256().digest(data);
+  }
+
+  /** A fresh SHA-256 digest, for data that arrives in pieces (streamed files, uploads). */
+  public static MessageDigest newSha256() {
+    return jdkDigest("SHA-256");
   }
 
   public static byte[] sha512(byte[] data) {
-    return jdkDigest("SHA-512", data);
+    return jdkDigest("SHA-512").digest(data);
   }
 
   private static byte[] littleEndian(long... values) {
@@ -78,9 +83,9 @@ public final class Hashes {
     return buffer.array();
   }
 
-  private static byte[] jdkDigest(String algorithm, byte[] data) {
+  private static MessageDigest jdkDigest(String algorithm) {
     try {
-      return MessageDigest.getInstance(algorithm).digest(data);
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException impossible) {
       throw new IllegalStateException(algorithm + " is required of every JDK", impossible);
     }

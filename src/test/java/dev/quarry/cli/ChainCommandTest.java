@@ -1,41 +1,23 @@
 package dev.quarry.cli;
 
+import static dev.quarry.cli.CommandRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.chain.rpc.FakeRpcServer;
 import dev.quarry.chain.rpc.RecordedFinney;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code quarry chain} and {@code quarry wallet} commands, in-process. */
 class ChainCommandTest {
 
-  private record Run(int exitCode, String out, String err) {
-    JsonNode json() throws Exception {
-      return new ObjectMapper().readTree(out);
-    }
-  }
-
-  private static Run run(String... args) {
-    CommandLine commandLine = Quarry.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   @Test
   void infoOnTheEmbeddedChain() throws Exception {
-    Run result = run("chain", "--network", "embedded", "info");
+    CommandRun result = run("chain", "--network", "embedded", "info");
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode info = result.json();
     assertThat(info.get("specName").asText()).isEqualTo("quarry-local");
@@ -46,7 +28,7 @@ class ChainCommandTest {
   @Test
   void registrationCheckAgainstRecordedFinney() throws Exception {
     try (FakeRpcServer server = new FakeRpcServer(new RecordedFinney("is_hotkey_registered_on_subnet"))) {
-      Run result = run("chain", "--network", server.uri().toString(), "uid", "--netuid", "14",
+      CommandRun result = run("chain", "--network", server.uri().toString(), "uid", "--netuid", "14",
           "--hotkey", "5Cf4LPRv6tiyuFsfLRQaFYEEn3zJRGi4bAE9DwbbKmbCSHpV");
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(result.json().get("uid").asInt()).isEqualTo(29);
@@ -56,17 +38,17 @@ class ChainCommandTest {
 
   @Test
   void operatorMistakesAreUserErrors() {
-    Run unknown = run("chain", "--network", "mainet", "info");
+    CommandRun unknown = run("chain", "--network", "mainet", "info");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown network 'mainet'").contains("finney");
-    Run badAddress = run("chain", "--network", "embedded", "uid", "--netuid", "1", "--hotkey", "5notanaddress");
+    CommandRun badAddress = run("chain", "--network", "embedded", "uid", "--netuid", "1", "--hotkey", "5notanaddress");
     assertThat(badAddress.exitCode()).isEqualTo(2);
     assertThat(badAddress.err()).contains("5notanaddress").contains("SS58 address");
   }
 
   @Test
   void benchPrintsFigures() throws Exception {
-    Run result = run("chain", "bench", "--iterations", "20");
+    CommandRun result = run("chain", "bench", "--iterations", "20");
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.json().get("allSignaturesValid").asBoolean()).isTrue();
     assertThat(result.json().get("sr25519VerifyMicros").asDouble()).isPositive();
@@ -74,7 +56,7 @@ class ChainCommandTest {
 
   @Test
   void walletsAreCreatedAndShownWithoutSecrets(@TempDir Path root) throws Exception {
-    Run created = run("wallet", "new-hotkey", "--wallet.path", root.toString(), "--wallet.name", "quarry", "--wallet.hotkey", "miner");
+    CommandRun created = run("wallet", "new-hotkey", "--wallet.path", root.toString(), "--wallet.name", "quarry", "--wallet.hotkey", "miner");
     assertThat(created.exitCode()).as(created.err()).isZero();
     Path file = root.resolve("quarry/hotkeys/miner");
     JsonNode keyfile = new ObjectMapper().readTree(Files.readString(file));
@@ -84,11 +66,11 @@ class ChainCommandTest {
         .doesNotContain(keyfile.get("secretSeed").asText());
     assertThat(created.json().get("hotkeyAddress").asText()).isEqualTo(keyfile.get("ss58Address").asText());
 
-    Run again = run("wallet", "new-hotkey", "--wallet.path", root.toString(), "--wallet.name", "quarry", "--wallet.hotkey", "miner");
+    CommandRun again = run("wallet", "new-hotkey", "--wallet.path", root.toString(), "--wallet.name", "quarry", "--wallet.hotkey", "miner");
     assertThat(again.exitCode()).isEqualTo(2);
     assertThat(again.err()).contains("already exists").contains("--overwrite");
 
-    Run shown = run("wallet", "show", "--wallet.path", root.toString(), "--wallet.name", "quarry", "--wallet.hotkey", "miner");
+    CommandRun shown = run("wallet", "show", "--wallet.path", root.toString(), "--wallet.name", "quarry", "--wallet.hotkey", "miner");
     assertThat(shown.exitCode()).as(shown.err()).isZero();
     assertThat(shown.json().get("hotkeyAddress").asText()).isEqualTo(keyfile.get("ss58Address").asText());
     assertThat(shown.json().get("coldkeyAddress").asText()).startsWith("unavailable").contains("coldkeypub");

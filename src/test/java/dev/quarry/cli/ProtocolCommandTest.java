@@ -1,13 +1,11 @@
 package dev.quarry.cli;
 
+import static dev.quarry.cli.CommandRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.grail.protocol.Vectors;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -17,36 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProtocolCommandTest {
 
   @TempDir Path directory;
 
-  private record Run(int exitCode, String out, String err) {
-    JsonNode json() {
-      try {
-        return new ObjectMapper().readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out + err, e);
-      }
-    }
-  }
-
-  private static Run run(String... args) {
-    CommandLine commandLine = Quarry.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   @Test
   void seedPrintsTheReferenceSeedAndNonces() {
     JsonNode vector = Vectors.load("windows_seeds_randomness.json").get("seeds").get(3);
-    Run run = run("protocol", "seed", "--hotkey", vector.get("hotkey").asText(), "--block-hash", vector.get("block_hash").asText(),
+    CommandRun run = run("protocol", "seed", "--hotkey", vector.get("hotkey").asText(), "--block-hash", vector.get("block_hash").asText(),
         "--index", vector.get("problem_index").asText());
     assertThat(run.exitCode()).isZero();
     JsonNode problem = run.json().get("problems").get(0);
@@ -57,7 +34,7 @@ class ProtocolCommandTest {
   @Test
   void satProblemAndRewardMatchTheReference() throws IOException {
     JsonNode instance = Vectors.load("env_sat.json").get("instances").get(5);
-    Run problem = run("protocol", "problem", "--env", "sat", "--seed", instance.get("seed").asText(), "--thinking-mode", "native");
+    CommandRun problem = run("protocol", "problem", "--env", "sat", "--seed", instance.get("seed").asText(), "--thinking-mode", "native");
     assertThat(problem.exitCode()).isZero();
     assertThat(problem.json().get("user_prompt").asText()).isEqualTo(instance.get("prompt").asText());
     assertThat(problem.json().get("system_prompt").asText()).doesNotContain("start_working_out");
@@ -65,7 +42,7 @@ class ProtocolCommandTest {
     JsonNode reward = Vectors.load("env_sat.json").get("rewards").get(5);
     Path completion = directory.resolve("completion.txt");
     Files.writeString(completion, reward.get("completion").asText(), StandardCharsets.UTF_8);
-    Run scored = run("protocol", "reward", "--env", "sat", "--seed", reward.get("seed").asText(), "--completion-file", completion.toString(),
+    CommandRun scored = run("protocol", "reward", "--env", "sat", "--seed", reward.get("seed").asText(), "--completion-file", completion.toString(),
         "--thinking-mode", reward.get("mode").asText());
     assertThat(scored.exitCode()).isZero();
     assertThat(scored.json().get("reward").asDouble()).isEqualTo(Vectors.pyFloat(reward.get("reward")));
@@ -81,7 +58,7 @@ class ProtocolCommandTest {
         break;
       }
     }
-    Run withoutData = run("protocol", "problem", "--env", "gsm8k", "--split", "val", "--seed", indexCase.get("seed").asText());
+    CommandRun withoutData = run("protocol", "problem", "--env", "gsm8k", "--split", "val", "--seed", indexCase.get("seed").asText());
     assertThat(withoutData.exitCode()).isZero();
     assertThat(withoutData.json().get("index").asInt()).isEqualTo(indexCase.get("index").asInt());
     assertThat(withoutData.json().get("dataset_loaded").asBoolean()).isFalse();
@@ -92,12 +69,12 @@ class ProtocolCommandTest {
     }
     Path dataset = directory.resolve("gsm8k-train.jsonl");
     Files.write(dataset, lines);
-    Run withData = run("protocol", "problem", "--env", "gsm8k", "--split", "val", "--seed", indexCase.get("seed").asText(),
+    CommandRun withData = run("protocol", "problem", "--env", "gsm8k", "--split", "val", "--seed", indexCase.get("seed").asText(),
         "--dataset-file", dataset.toString());
     assertThat(withData.exitCode()).isZero();
     assertThat(withData.json().get("user_prompt").asText()).isEqualTo(indexCase.get("question").asText());
 
-    Run reward = run("protocol", "reward", "--env", "gsm8k", "--split", "val", "--seed", indexCase.get("seed").asText(),
+    CommandRun reward = run("protocol", "reward", "--env", "gsm8k", "--split", "val", "--seed", indexCase.get("seed").asText(),
         "--dataset-file", dataset.toString(), "--completion", "<SOLUTION>" + indexCase.get("question").asText().substring(1) + "</SOLUTION>");
     assertThat(reward.json().get("success").asBoolean()).isTrue();
   }
@@ -108,7 +85,7 @@ class ProtocolCommandTest {
     Path tokens = directory.resolve("tokens.json");
     Files.writeString(tokens, vector.get("tokens").toString());
     String randomness = vector.get("randomness").asText();
-    Run run = run("protocol", "challenge", "--tokens-file", tokens.toString(), "--randomness", randomness.replace("0x", ""),
+    CommandRun run = run("protocol", "challenge", "--tokens-file", tokens.toString(), "--randomness", randomness.replace("0x", ""),
         "--prompt-len", vector.get("prompt_length").asText(), "--completion-len", vector.get("completion_length").asText());
     if (randomness.startsWith("0x")) {
       assertThat(run.exitCode()).isEqualTo(2);
@@ -126,7 +103,7 @@ class ProtocolCommandTest {
     float[] values = Vectors.float32(batch.get("matrix_f32le_hex").asText());
     Path npy = directory.resolve("hidden.npy");
     Files.write(npy, npy(values, positions, hidden));
-    Run fromNpy = run("protocol", "sketch", "--hidden-file", npy.toString(), "--randomness", batch.get("randomness").asText(), "--detail");
+    CommandRun fromNpy = run("protocol", "sketch", "--hidden-file", npy.toString(), "--randomness", batch.get("randomness").asText(), "--detail");
     assertThat(fromNpy.exitCode()).as(fromNpy.err()).isZero();
     assertThat(fromNpy.json().get("sketches").toString()).isEqualTo(batch.get("sketches").toString());
     assertThat(fromNpy.json().get("detail")).hasSize(positions);
@@ -141,47 +118,47 @@ class ProtocolCommandTest {
     }
     Path jsonFile = directory.resolve("hidden.json");
     Files.writeString(jsonFile, json.append(']').toString());
-    Run fromJson = run("protocol", "sketch", "--hidden-file", jsonFile.toString(), "--randomness", batch.get("randomness").asText());
+    CommandRun fromJson = run("protocol", "sketch", "--hidden-file", jsonFile.toString(), "--randomness", batch.get("randomness").asText());
     assertThat(fromJson.json().get("sketches").toString()).isEqualTo(batch.get("sketches").toString());
   }
 
   @Test
   void advantagesAndParametersPrintJson() {
-    Run run = run("protocol", "advantages", "--rewards", "1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0");
+    CommandRun run = run("protocol", "advantages", "--rewards", "1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0");
     assertThat(run.exitCode()).isZero();
     assertThat(run.json().get("advantages").get(0).asDouble()).isCloseTo(Math.sqrt(15), org.assertj.core.data.Offset.offset(1e-12));
     assertThat(run.json().get("group_check").get("valid").asBoolean()).isTrue();
-    Run parameters = run("protocol", "parameters");
+    CommandRun parameters = run("protocol", "parameters");
     assertThat(parameters.json().get("proof").get("prime_q").asLong()).isEqualTo(2147483647L);
-    Run window = run("protocol", "window", "--block", "95");
+    CommandRun window = run("protocol", "window", "--block", "95");
     assertThat(window.json().get("window_start").asLong()).isEqualTo(90);
   }
 
   @Test
   void badInputIsAUserErrorSayingWhatToFix() throws IOException {
-    Run badHash = run("protocol", "seed", "--hotkey", "5Abc", "--block-hash", "0x12");
+    CommandRun badHash = run("protocol", "seed", "--hotkey", "5Abc", "--block-hash", "0x12");
     assertThat(badHash.exitCode()).isEqualTo(2);
     assertThat(badHash.err()).contains("block hash").doesNotContain("Exception");
 
-    Run missing = run("protocol", "challenge", "--tokens-file", directory.resolve("none.json").toString(), "--randomness", "ab",
+    CommandRun missing = run("protocol", "challenge", "--tokens-file", directory.resolve("none.json").toString(), "--randomness", "ab",
         "--prompt-len", "1", "--completion-len", "1");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("no such file");
 
     Path notTokens = directory.resolve("bad.txt");
     Files.writeString(notTokens, "1 2 three");
-    Run bad = run("protocol", "challenge", "--tokens-file", notTokens.toString(), "--randomness", "ab", "--prompt-len", "1", "--completion-len", "2");
+    CommandRun bad = run("protocol", "challenge", "--tokens-file", notTokens.toString(), "--randomness", "ab", "--prompt-len", "1", "--completion-len", "2");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("'three'");
 
-    Run beacon = run("protocol", "sketch", "--hidden-file", notTokens.toString(), "--randomness", "0xab");
+    CommandRun beacon = run("protocol", "sketch", "--hidden-file", notTokens.toString(), "--randomness", "0xab");
     assertThat(beacon.exitCode()).isEqualTo(2);
 
-    Run noData = run("protocol", "reward", "--env", "math", "--seed", "1", "--completion", "x");
+    CommandRun noData = run("protocol", "reward", "--env", "math", "--seed", "1", "--completion", "x");
     assertThat(noData.exitCode()).isEqualTo(2);
     assertThat(noData.err()).contains("--dataset-file");
 
-    Run both = run("protocol", "problem", "--env", "sat", "--seed", "1", "--hotkey", "x", "--block-hash", "0x" + "1".repeat(64));
+    CommandRun both = run("protocol", "problem", "--env", "sat", "--seed", "1", "--hotkey", "x", "--block-hash", "0x" + "1".repeat(64));
     assertThat(both.exitCode()).isEqualTo(2);
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quarry.storage.objectstore.AccessCredentials;
+import dev.quarry.config.AccessKey;
 import dev.quarry.storage.objectstore.ObjectStore;
 import dev.quarry.storage.objectstore.ObjectStoreException;
 import dev.quarry.storage.objectstore.ObjectStoreSettings;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StorageServeIT {
 
-  private static final AccessCredentials KEYS =
-      new AccessCredentials("launcherkey0000000000000000000001", "launcher-secret-00000000000000000000000000000000000001");
+  private static final AccessKey KEYS =
+      AccessKey.of("launcherkey0000000000000000000001", "launcher-secret-00000000000000000000000000000000000001");
 
   @TempDir Path data;
 
@@ -36,7 +36,7 @@ class StorageServeIT {
     ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "storage", "serve", "--data-dir", data.toString(),
         "--bucket", "local");
     builder.environment().put("R2_WRITE_ACCESS_KEY_ID", KEYS.accessKeyId());
-    builder.environment().put("R2_WRITE_SECRET_ACCESS_KEY", KEYS.secretAccessKey());
+    builder.environment().put("R2_WRITE_SECRET_ACCESS_KEY", KEYS.secretAccessKey().reveal());
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process server = builder.start();
     try {
@@ -58,7 +58,7 @@ class StorageServeIT {
         assertThat(store.get("grail/windows/x-window-30.parquet")).hasSize(4096);
       }
       assertThat(data.resolve("s3/local/grail/windows/x-window-30.parquet")).exists();
-      AccessCredentials wrong = new AccessCredentials(KEYS.accessKeyId(), "wrong-secret-000000000000000000000000000000000");
+      AccessKey wrong = AccessKey.of(KEYS.accessKeyId(), "wrong-secret-000000000000000000000000000000000");
       try (ObjectStore store = ObjectStore.open(ObjectStoreSettings.forEndpoint(endpoint, "local", wrong).withTransfer(fast),
           ObjectStore.Access.READ)) {
         assertThatThrownBy(() -> store.get("grail/windows/x-window-30.parquet"))

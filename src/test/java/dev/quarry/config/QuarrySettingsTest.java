@@ -156,11 +156,59 @@ class QuarrySettingsTest {
     Map<String, String> values = complete();
     values.remove("R2_READ_ACCESS_KEY_ID");
     values.remove("R2_READ_SECRET_ACCESS_KEY");
-    assertThat(failure(values).getMessage()).contains("R2_READ_ACCESS_KEY_ID").contains("publish your WRITE keys").contains("Quarry refuses");
+    assertThat(failure(values).getMessage()).contains("R2_READ_ACCESS_KEY_ID").contains("publish your WRITE keys").contains("Quarry refuses")
+        .contains("Read permission").contains("QUARRY_ALLOW_SINGLE_CREDENTIAL=true");
 
     Map<String, String> same = complete();
     same.put("R2_READ_ACCESS_KEY_ID", same.get("R2_WRITE_ACCESS_KEY_ID"));
     assertThat(failure(same).getMessage()).contains("same key as R2_WRITE_ACCESS_KEY_ID");
+  }
+
+  @Test
+  void theSingleCredentialFallbackIsAnExplicitOptInWithAWarning() {
+    Map<String, String> values = complete();
+    values.remove("R2_READ_ACCESS_KEY_ID");
+    values.remove("R2_READ_SECRET_ACCESS_KEY");
+    values.put("QUARRY_ALLOW_SINGLE_CREDENTIAL", "true");
+    String publishedSecret = "single-secret-" + "c".repeat(50); // 64 characters: fits the commitment
+    values.put("R2_WRITE_SECRET_ACCESS_KEY", publishedSecret);
+    QuarrySettings settings = load(values);
+    BucketSettings bucket = settings.requireStorage();
+    assertThat(bucket.readUsesWriteKey()).isTrue();
+    assertThat(bucket.read()).isEqualTo(bucket.write());
+    assertThat(settings.warnings()).singleElement().asString()
+        .contains("QUARRY_ALLOW_SINGLE_CREDENTIAL=true", "R2_WRITE_ACCESS_KEY_ID", "R2_READ_ACCESS_KEY_ID", "published on chain")
+        .doesNotContain(publishedSecret).doesNotContain("writekeyid0123456789abcdef012345");
+    assertThat(settings.toString()).doesNotContain(publishedSecret);
+    assertThat(load(complete()).requireStorage().readUsesWriteKey()).isFalse();
+
+    // the write key is published, so it must fit the commitment as a read key would
+    Map<String, String> longKey = new HashMap<>(values);
+    longKey.put("R2_WRITE_ACCESS_KEY_ID", "k".repeat(33));
+    longKey.put("R2_WRITE_SECRET_ACCESS_KEY", "s".repeat(65));
+    ConfigurationError tooLong = failure(longKey);
+    assertThat(tooLong.problems()).extracting(ConfigurationError.Problem::subject)
+        .containsExactlyInAnyOrder("R2_WRITE_ACCESS_KEY_ID (given)", "R2_WRITE_SECRET_ACCESS_KEY (given)");
+    assertThat(tooLong.getMessage()).contains("at most 32", "at most 64", "QUARRY_ALLOW_SINGLE_CREDENTIAL")
+        .doesNotContain("s".repeat(65));
+
+    Map<String, String> unclear = new HashMap<>(values);
+    unclear.put("QUARRY_ALLOW_SINGLE_CREDENTIAL", "maybe");
+    assertThat(failure(unclear).getMessage()).contains("QUARRY_ALLOW_SINGLE_CREDENTIAL (given): \"maybe\" is not true or false");
+  }
+
+  @Test
+  void theEmbeddedServerNeedsOnlyTheWriteKey() {
+    AccessKey key = QuarrySettings.writeKey(OperatorEnvironment.of(Map.of(
+        "R2_WRITE_ACCESS_KEY_ID", "serverkey", "R2_WRITE_SECRET_ACCESS_KEY", WRITE_SECRET)));
+    assertThat(key.accessKeyId()).isEqualTo("serverkey");
+    assertThat(key.secretAccessKey().reveal()).isEqualTo(WRITE_SECRET);
+    assertThat(key.toString()).doesNotContain(WRITE_SECRET).doesNotContain("serverkey").contains(Secret.REDACTED);
+    assertThatThrownBy(() -> QuarrySettings.writeKey(OperatorEnvironment.of(Map.of("R2_WRITE_SECRET_ACCESS_KEY", "has space"))))
+        .isInstanceOf(ConfigurationError.class)
+        .hasMessageContaining("R2_WRITE_ACCESS_KEY_ID: is not set")
+        .hasMessageContaining("R2_WRITE_SECRET_ACCESS_KEY (given): the value contains whitespace")
+        .hasMessageNotContaining("has space");
   }
 
   @Test
@@ -226,5 +274,9 @@ class QuarrySettingsTest {
     assertThat(Variable.NETUID.problemWith("")).isEmpty();
     assertThat(Variable.BT_WALLET_HOT.problemWith("5GrwvaEF/../x")).isPresent();
     assertThat(Variable.R2_READ_SECRET_ACCESS_KEY.problemWith("a".repeat(65))).get().asString().contains("at most 64").doesNotContain("aaaa");
+    assertThat(Variable.R2_READ_SECRET_ACCESS_KEY.problemWith("s\u00e9cret")).get().asString().contains("non-ASCII").doesNotContain("cret");
+    assertThat(Variable.R2_READ_ACCESS_KEY_ID.problemWith("k".repeat(33))).get().asString().contains("at most 32");
+    assertThat(Variable.R2_WRITE_ACCESS_KEY_ID.problemWith("k".repeat(33))).isEmpty(); // private unless published
+    assertThat(Variable.QUARRY_ALLOW_SINGLE_CREDENTIAL.problemWith("on")).isEmpty();
   }
 }

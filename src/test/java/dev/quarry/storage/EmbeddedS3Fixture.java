@@ -1,6 +1,6 @@
 package dev.quarry.storage;
 
-import dev.quarry.storage.objectstore.AccessCredentials;
+import dev.quarry.config.AccessKey;
 import dev.quarry.storage.objectstore.EmbeddedS3Server;
 import dev.quarry.storage.objectstore.ObjectStore;
 import dev.quarry.storage.objectstore.ObjectStoreSettings;
@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** One embedded S3 server for a test class, with a fresh bucket per test. */
 public final class EmbeddedS3Fixture implements AutoCloseable {
 
-  public static final AccessCredentials KEYS =
-      new AccessCredentials("fixturekey000000000000000000001", "fixture-secret-000000000000000000000000000000000000000000001");
+  public static final AccessKey KEYS =
+      AccessKey.of("fixturekey000000000000000000001", "fixture-secret-000000000000000000000000000000000000000000001");
 
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 

@@ -1,8 +1,9 @@
 package dev.quarry.grail.protocol;
 
+import dev.quarry.crypto.Hashes;
+import dev.quarry.crypto.Hex;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /** SHA-256 helpers shared by the protocol functions. */
 final class Hashing {
@@ -10,15 +11,11 @@ final class Hashing {
   private Hashing() {}
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", impossible);
-    }
+    return Hashes.newSha256();
   }
 
   static byte[] sha256(byte[] data) {
-    return sha256().digest(data);
+    return Hashes.sha256(data);
   }
 
   static byte[] sha256(String utf8) {
@@ -26,7 +23,7 @@ final class Hashing {
   }
 
   static String sha256Hex(String utf8) {
-    return HexCleaning.toHex(sha256(utf8));
+    return Hex.encode(sha256(utf8));
   }
 
   /** {@code int.from_bytes(digest[:8], "big")} as an unsigned value held in a long. */

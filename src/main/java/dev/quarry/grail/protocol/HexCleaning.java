@@ -1,7 +1,6 @@
 package dev.quarry.grail.protocol;
 
 import dev.quarry.grail.protocol.python.PythonText;
-import java.util.HexFormat;
 
 /**
  * The reference's one rule for turning a randomness string into bytes, applied identically by the
@@ -12,8 +11,6 @@ import java.util.HexFormat;
  * odd inputs.
  */
 public final class HexCleaning {
-
-  private static final HexFormat LOWER_HEX = HexFormat.of();
 
   private HexCleaning() {}
 
@@ -62,11 +59,6 @@ public final class HexCleaning {
     byte[] result = new byte[count];
     System.arraycopy(buffer, 0, result, 0, count);
     return result;
-  }
-
-  /** Lower-case hex without prefix, as Python's {@code bytes.hex()} and {@code hexdigest()}. */
-  public static String toHex(byte[] bytes) {
-    return LOWER_HEX.formatHex(bytes);
   }
 
   private static IllegalArgumentException invalid(String text, int position) {

@@ -23,9 +23,56 @@ public final class ReadCredentialCommitment {
   /** Characters in a commitment. */
   public static final int LENGTH = 128;
 
-  private static final int ACCOUNT_WIDTH = 32;
-  private static final int KEY_WIDTH = 32;
-  private static final int SECRET_WIDTH = 64;
+  /** The commitment's fields in order, each space-padded to its width. */
+  public enum Field {
+    ACCOUNT_ID("account id", 32, false),
+    ACCESS_KEY_ID("read access key id", 32, false),
+    SECRET_ACCESS_KEY("read secret access key", 64, true);
+
+    private final String description;
+    private final int width;
+    private final boolean secret;
+
+    Field(String description, int width, boolean secret) {
+      this.description = description;
+      this.width = width;
+      this.secret = secret;
+    }
+
+    /** How messages name the field, e.g. "read access key id". */
+    public String description() {
+      return description;
+    }
+
+    /** Characters the field occupies; a longer value cannot be published. */
+    public int width() {
+      return width;
+    }
+
+    /**
+     * Why {@code value} (stripped as the reference strips it) cannot be published in this field,
+     * phrased to follow the field's name ("has 70 characters; at most 64 fit …") and never quoting
+     * the value; empty when it can.
+     */
+    public Optional<String> problemWith(String value) {
+      String stripped = PythonText.strip(Objects.requireNonNull(value, description));
+      if (stripped.isEmpty()) {
+        return Optional.of("is empty; set it to the bucket's read credential");
+      }
+      for (int i = 0; i < stripped.length(); i++) {
+        char c = stripped.charAt(i);
+        if (c < 0x20 || c > 0x7e) {
+          return Optional.of("contains a non-printable or non-ASCII character; the on-chain commitment is "
+              + LENGTH + " ASCII bytes");
+        }
+      }
+      if (stripped.length() > width) {
+        return Optional.of("has " + stripped.length() + " characters; at most " + width
+            + " fit in the on-chain commitment, and a truncated credential would not work");
+      }
+      return Optional.empty();
+    }
+  }
 
   private final String accountId;
   private final String accessKeyId;
@@ -45,14 +92,14 @@ public final class ReadCredentialCommitment {
    */
   public static ReadCredentialCommitment of(String accountId, String readAccessKeyId, String readSecretAccessKey) {
     return new ReadCredentialCommitment(
-        field("account id", accountId, ACCOUNT_WIDTH, true),
-        field("read access key id", readAccessKeyId, KEY_WIDTH, true),
-        field("read secret access key", readSecretAccessKey, SECRET_WIDTH, false));
+        checked(Field.ACCOUNT_ID, accountId),
+        checked(Field.ACCESS_KEY_ID, readAccessKeyId),
+        checked(Field.SECRET_ACCESS_KEY, readSecretAccessKey));
   }
 
   /** The 128 characters committed on chain. */
   public String text() {
-    return pad(accountId, ACCOUNT_WIDTH) + pad(accessKeyId, KEY_WIDTH) + pad(secretAccessKey, SECRET_WIDTH);
+    return pad(accountId, Field.ACCOUNT_ID) + pad(accessKeyId, Field.ACCESS_KEY_ID) + pad(secretAccessKey, Field.SECRET_ACCESS_KEY);
   }
 
   /** The 128 bytes of the {@code Raw128} commitment field. */
@@ -81,9 +128,11 @@ public final class ReadCredentialCommitment {
     if (PythonText.length(text) != LENGTH) {
       return Optional.empty();
     }
-    String account = PythonText.strip(PythonText.slice(text, 0, ACCOUNT_WIDTH));
-    String key = PythonText.strip(PythonText.slice(text, ACCOUNT_WIDTH, ACCOUNT_WIDTH + KEY_WIDTH));
-    String secret = PythonText.strip(PythonText.slice(text, ACCOUNT_WIDTH + KEY_WIDTH, LENGTH));
+    int keyStart = Field.ACCOUNT_ID.width();
+    int secretStart = keyStart + Field.ACCESS_KEY_ID.width();
+    String account = PythonText.strip(PythonText.slice(text, 0, keyStart));
+    String key = PythonText.strip(PythonText.slice(text, keyStart, secretStart));
+    String secret = PythonText.strip(PythonText.slice(text, secretStart, LENGTH));
     if (account.isEmpty() || key.isEmpty() || secret.isEmpty()) {
       return Optional.empty();
     }
@@ -127,28 +176,17 @@ public final class ReadCredentialCommitment {
     return "ReadCredentialCommitment[accountId=" + accountId + ", accessKeyId=" + accessKeyId + ", secret=<redacted>]";
   }
 
-  private static String field(String name, String value, int width, boolean echoValue) {
-    Objects.requireNonNull(value, name);
-    String stripped = PythonText.strip(value);
-    String shown = echoValue ? " ('" + stripped + "')" : "";
-    if (stripped.isEmpty()) {
-      throw new IllegalArgumentException("the " + name + " is empty; set it to the bucket's read credential");
+  private static String checked(Field field, String value) {
+    Optional<String> problem = field.problemWith(value);
+    if (problem.isPresent()) {
+      String stripped = PythonText.strip(value);
+      String shown = field.secret || stripped.isEmpty() ? "" : " ('" + stripped + "')";
+      throw new IllegalArgumentException("the " + field.description() + shown + " " + problem.get());
     }
-    for (int i = 0; i < stripped.length(); i++) {
-      char c = stripped.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        throw new IllegalArgumentException("the " + name + shown + " contains a non-printable or non-ASCII character; "
-            + "the on-chain commitment is 128 ASCII bytes");
-      }
-    }
-    if (stripped.length() > width) {
-      throw new IllegalArgumentException("the " + name + shown + " has " + stripped.length() + " characters, more than the "
-          + width + " the on-chain commitment holds; a truncated credential would not work");
-    }
-    return stripped;
+    return PythonText.strip(value);
   }
 
-  private static String pad(String value, int width) {
-    return value + " ".repeat(width - value.length());
+  private static String pad(String value, Field field) {
+    return value + " ".repeat(field.width() - value.length());
   }
 }

@@ -1,5 +1,6 @@
 package dev.quarry.grail.protocol;
 
+import dev.quarry.crypto.Hex;
 import dev.quarry.grail.protocol.python.PythonJson;
 import dev.quarry.grail.protocol.python.PythonRandom;
 import java.security.MessageDigest;
@@ -92,7 +93,7 @@ public final class ValidatorSampling {
     for (Object commit : commits) {
       digest.update(Hashing.sha256(PythonJson.dumps(commit, PythonJson.Style.COMPACT_SORTED)));
     }
-    return HexCleaning.toHex(digest.digest());
+    return Hex.encode(digest.digest());
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.quarry.storage.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.storage.objectstore.ObjectInfo;
 import dev.quarry.storage.objectstore.ObjectStore;
@@ -61,7 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointConsumer.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_METADATA_BYTES = 16L * 1024 * 1024;
   private static final int MAX_CHAIN_LENGTH = 1000;
   private static final Set<String> NOT_COPIED_FROM_BASE = Set.of(CheckpointWeights.SINGLE_FILE,
@@ -377,7 +376,7 @@ public final class CheckpointConsumer {
         manifest.put(relative, CheckpointFiles.sha256(file));
       }
     }
-    Files.write(directory.resolve(CheckpointKeys.METADATA_FILE), JSON.writeValueAsBytes(local));
+    Files.writeString(directory.resolve(CheckpointKeys.METADATA_FILE), CheckpointFiles.metadataText(local));
   }
 
   /** The cache entry's metadata if it exists and every manifest file checks out; a bad entry is removed. */

@@ -1,18 +1,42 @@
 package dev.quarry.storage.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.crypto.Hashes;
+import dev.quarry.crypto.Hex;
+import dev.quarry.grail.protocol.python.PythonJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
-/** File helpers shared by the consumer and the publisher: safe relative paths and sha256 digests. */
+/**
+ * File helpers shared by the consumer and the publisher: safe relative paths, sha256 digests, and
+ * JSON texts written exactly as the trainer's {@code json.dumps} calls write them.
+ */
 final class CheckpointFiles {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private CheckpointFiles() {}
+
+  /** {@code json.dumps(value, ensure_ascii=False, indent=2)}: {@code metadata.json} and {@code delta_metadata.json}. */
+  static String metadataText(JsonNode value) {
+    return pythonJson(value, PythonJson.Style.INDENTED_UNICODE);
+  }
+
+  /** {@code config_hash}: sha256 of {@code json.dumps(training_config, sort_keys=True)}. */
+  static String configHash(JsonNode trainingConfig) {
+    return sha256(pythonJson(trainingConfig, PythonJson.Style.SORTED).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A Jackson tree rendered by {@link PythonJson} (which takes plain maps, lists and numbers). */
+  static String pythonJson(JsonNode value, PythonJson.Style style) {
+    return PythonJson.dumps(JSON.convertValue(value, Object.class), style);
+  }
 
   /**
    * Resolves a manifest path inside {@code directory}. Manifests come from a remote bucket, so a
@@ -35,18 +59,14 @@ final class CheckpointFiles {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return Hex.encode(digest.digest());
   }
 
   static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    return Hex.encode(Hashes.sha256(bytes));
   }
 
   static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException exception) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", exception);
-    }
+    return Hashes.newSha256();
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.env.ThinkingMode;
+import dev.quarry.grail.protocol.python.PythonFloats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,11 +142,10 @@ public record CheckpointMetadata(
     if (envId.isEmpty()) {
       problems.add("env_id is missing");
     }
-    JsonNode mode = json.get("thinking_mode");
-    if (mode == null || mode.isNull() || mode.asText().isEmpty()) {
-      problems.add("thinking_mode is missing");
-    } else if (!mode.asText().equals("native") && !mode.asText().equals("instructed")) {
-      problems.add("thinking_mode '" + mode.asText() + "' is not 'native' or 'instructed'");
+    try {
+      parseThinkingMode();
+    } catch (InvalidCheckpointMetadataException exception) {
+      problems.add(exception.getMessage());
     }
     try {
       parseGenerationParams();
@@ -163,13 +164,31 @@ public record CheckpointMetadata(
     }
   }
 
+  /** The trainer's thinking mode, which picks the system prompt and chat template of every prompt. */
   public ThinkingMode thinkingMode() throws InvalidCheckpointMetadataException {
-    JsonNode mode = json.get("thinking_mode");
     try {
-      return ThinkingMode.fromWireName(mode == null ? "" : mode.asText());
-    } catch (IllegalArgumentException exception) {
+      return parseThinkingMode();
+    } catch (InvalidCheckpointMetadataException exception) {
       throw new InvalidCheckpointMetadataException("checkpoint " + window + ": " + exception.getMessage());
     }
+  }
+
+  private ThinkingMode parseThinkingMode() throws InvalidCheckpointMetadataException {
+    JsonNode mode = json.get("thinking_mode");
+    String text = mode == null || mode.isNull() ? "" : mode.asText();
+    if (text.isEmpty()) {
+      throw new InvalidCheckpointMetadataException("thinking_mode is missing");
+    }
+    try {
+      ThinkingMode parsed = ThinkingMode.fromId(text);
+      // validate_metadata compares exactly; fromId also accepts other cases, as get_thinking_config does.
+      if (parsed.id().equals(text)) {
+        return parsed;
+      }
+    } catch (IllegalArgumentException notAMode) {
+      // reported below in validate_metadata's words
+    }
+    throw new InvalidCheckpointMetadataException("thinking_mode '" + text + "' is not 'native' or 'instructed'");
   }
 
   public GenerationParams generationParams() throws InvalidCheckpointMetadataException {
@@ -245,20 +264,9 @@ public record CheckpointMetadata(
       return node.asBoolean() ? 1.0 : 0.0;
     }
     if (node.isTextual()) {
-      String text = node.asText().strip().toLowerCase(Locale.ROOT);
-      String unsigned = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
-      if (unsigned.equals("inf") || unsigned.equals("infinity")) {
-        return text.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-      }
-      if (unsigned.equals("nan")) {
-        return Double.NaN;
-      }
-      try {
-        if (!unsigned.isEmpty() && (Character.isDigit(unsigned.charAt(0)) || unsigned.charAt(0) == '.')) {
-          return Double.parseDouble(text);
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below
+      Double parsed = PythonFloats.parse(node.asText());
+      if (parsed != null) {
+        return parsed;
       }
     }
     throw new InvalidCheckpointMetadataException("generation_params." + field + " must be a float, got " + node);

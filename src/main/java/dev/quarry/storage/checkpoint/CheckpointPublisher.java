@@ -3,6 +3,7 @@ package dev.quarry.storage.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.grail.protocol.python.PythonJson;
 import dev.quarry.storage.objectstore.ObjectInfo;
 import dev.quarry.storage.objectstore.ObjectStore;
 import dev.quarry.storage.objectstore.ObjectStoreException;
@@ -175,7 +176,7 @@ public final class CheckpointPublisher {
     deltaInfo.put("total_params", totalParams);
     deltaInfo.put("nonzero_params", changed);
     deltaInfo.put("sparsity_ratio", totalParams > 0 ? 1.0 - (double) changed / totalParams : 1.0);
-    byte[] deltaInfoBytes = PythonJson.indented(deltaInfo).getBytes(StandardCharsets.UTF_8);
+    byte[] deltaInfoBytes = CheckpointFiles.metadataText(deltaInfo).getBytes(StandardCharsets.UTF_8);
     Map<String, String> manifest = new TreeMap<>();
     manifest.put(CheckpointKeys.DELTA_FILE, CheckpointFiles.sha256(encoded));
     manifest.put(CheckpointKeys.DELTA_METADATA_FILE, CheckpointFiles.sha256(deltaInfoBytes));
@@ -209,9 +210,8 @@ public final class CheckpointPublisher {
     metadata.put("env_id", settings.envId());
     metadata.set("env_params", settings.envParams());
     metadata.set("generation_params", settings.generationParams());
-    metadata.put("thinking_mode", settings.thinkingMode().wireName());
-    metadata.put("config_hash", CheckpointFiles.sha256(
-        PythonJson.sortedKeys(settings.trainingConfig()).getBytes(StandardCharsets.UTF_8)));
+    metadata.put("thinking_mode", settings.thinkingMode().id());
+    metadata.put("config_hash", CheckpointFiles.configHash(settings.trainingConfig()));
     return metadata;
   }
 
@@ -225,9 +225,10 @@ public final class CheckpointPublisher {
 
   private long uploadMetadataAndMarker(String prefix, ObjectNode metadata, String marker) throws ObjectStoreException {
     long bytes = store.put(prefix + CheckpointKeys.METADATA_FILE,
-        PythonJson.indented(metadata).getBytes(StandardCharsets.UTF_8)).size();
+        CheckpointFiles.metadataText(metadata).getBytes(StandardCharsets.UTF_8)).size();
     if (signer.isPresent()) {
-      String signature = signer.get().signHex(PythonJson.canonical(metadata).getBytes(StandardCharsets.UTF_8));
+      String signature = signer.get().signHex(
+          CheckpointFiles.pythonJson(metadata, PythonJson.Style.COMPACT_SORTED).getBytes(StandardCharsets.UTF_8));
       bytes += store.put(prefix + CheckpointKeys.SIGNATURE_FILE, signature.getBytes(StandardCharsets.US_ASCII)).size();
     }
     store.put(prefix + marker, new byte[0]);

@@ -2,6 +2,7 @@ package dev.quarry.storage.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.grail.protocol.python.PythonText;
 import dev.quarry.storage.safetensors.SafetensorsFile;
 import dev.quarry.storage.safetensors.TensorInfo;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class CheckpointWeights implements AutoCloseable {
     if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
       throw new CorruptCheckpointException("invalid safetensors index in " + directory + ": missing or empty weight_map");
     }
-    TreeSet<String> shards = new TreeSet<>(WeightsHash.PYTHON_STRING_ORDER);
+    TreeSet<String> shards = new TreeSet<>(PythonText.ORDER);
     weightMap.elements().forEachRemaining(node -> shards.add(node.asText()));
     List<Path> paths = new ArrayList<>();
     for (String shard : shards) {

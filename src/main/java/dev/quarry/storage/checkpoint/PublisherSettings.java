@@ -2,6 +2,7 @@ package dev.quarry.storage.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.env.ThinkingMode;
 import java.util.Objects;
 
 /**

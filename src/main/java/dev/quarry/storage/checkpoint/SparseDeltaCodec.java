@@ -1,12 +1,12 @@
 package dev.quarry.storage.checkpoint;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.Zstd;
+import dev.quarry.grail.protocol.python.PythonJson;
+import dev.quarry.grail.protocol.python.PythonText;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +48,7 @@ public final class SparseDeltaCodec {
   /** A payload above this cannot be held in one array (nor by the reference, realistically). */
   private static final int MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 64;
 
-  private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private SparseDeltaCodec() {}
 
@@ -327,7 +327,7 @@ public final class SparseDeltaCodec {
         ordered.add(sortedByPosition(tensor));
       }
     }
-    ordered.sort(Comparator.comparing(TensorDelta::name, WeightsHash.PYTHON_STRING_ORDER));
+    ordered.sort(Comparator.comparing(TensorDelta::name, PythonText.ORDER));
     ObjectNode header = JSON.createObjectNode();
     header.put("version", format.headerVersion());
     ArrayNode metas = header.putArray("tensors");
@@ -404,12 +404,7 @@ public final class SparseDeltaCodec {
       data.writeBytes(values);
       offset += indices.length + values.length;
     }
-    byte[] headerBytes;
-    try {
-      headerBytes = JSON.writeValueAsBytes(header);
-    } catch (IOException exception) {
-      throw new IllegalStateException(exception);
-    }
+    byte[] headerBytes = CheckpointFiles.pythonJson(header, PythonJson.Style.COMPACT).getBytes(StandardCharsets.UTF_8);
     ByteBuffer payload = ByteBuffer.allocate(4 + headerBytes.length + data.size()).order(ByteOrder.LITTLE_ENDIAN);
     payload.putInt(headerBytes.length).put(headerBytes).put(data.toByteArray());
     return payload.array();

@@ -1,11 +1,11 @@
 package dev.quarry.storage.checkpoint;
 
+import dev.quarry.crypto.Hex;
+import dev.quarry.grail.protocol.python.PythonText;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import net.openhft.hashing.Access;
 import net.openhft.hashing.LongTupleHashFunction;
@@ -39,7 +39,7 @@ public final class WeightsHash {
    */
   public static String ofTensors(Map<String, ByteBuffer> tensorsByName) {
     List<String> names = new ArrayList<>(tensorsByName.keySet());
-    names.sort(PYTHON_STRING_ORDER);
+    names.sort(PythonText.ORDER);
     List<ByteBuffer> parts = new ArrayList<>(names.size());
     for (String name : names) {
       parts.add(tensorsByName.get(name));
@@ -47,29 +47,13 @@ public final class WeightsHash {
     return ofConcatenation(parts);
   }
 
-  /** Python's {@code sorted()} order for str: by Unicode code point (not UTF-16 unit). */
-  public static final Comparator<String> PYTHON_STRING_ORDER = (left, right) -> {
-    int i = 0;
-    int j = 0;
-    while (i < left.length() && j < right.length()) {
-      int a = left.codePointAt(i);
-      int b = right.codePointAt(j);
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      i += Character.charCount(a);
-      j += Character.charCount(b);
-    }
-    return Boolean.compare(i < left.length(), j < right.length());
-  };
-
   /** The hex digest of one byte array. */
   public static String of(byte[] bytes) {
     return hex(XXH3_128.hashBytes(bytes));
   }
 
   private static String hex(long[] lowHigh) {
-    return String.format(Locale.ROOT, "%016x%016x", lowHigh[1], lowHigh[0]);
+    return Hex.encode(ByteBuffer.allocate(16).putLong(lowHigh[1]).putLong(lowHigh[0]).array());
   }
 
   /** Byte sequences laid end to end; remembers the last segment used, since reads are mostly sequential. */

@@ -1,7 +1,7 @@
 package dev.quarry.storage.objectstore;
 
+import dev.quarry.config.BucketSettings;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -13,18 +13,11 @@ import java.util.Objects;
 public record BucketLocation(String accountId, String bucket, URI endpoint, boolean endpointOverridden, String region,
     boolean pathStyle) {
 
-  public static final String DEFAULT_REGION = "us-east-1";
-
   public BucketLocation {
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(region, "region");
-  }
-
-  /** Cloudflare R2's endpoint for an account. */
-  public static URI r2Endpoint(String accountId) {
-    return URI.create("https://" + accountId.toLowerCase(Locale.ROOT) + ".r2.cloudflarestorage.com");
   }
 
   /**
@@ -34,7 +27,7 @@ public record BucketLocation(String accountId, String bucket, URI endpoint, bool
    */
   public BucketLocation forAccount(String otherAccountId) {
     String account = otherAccountId.strip();
-    URI otherEndpoint = endpointOverridden ? endpoint : r2Endpoint(account);
+    URI otherEndpoint = endpointOverridden ? endpoint : BucketSettings.cloudflareEndpoint(account);
     return new BucketLocation(account, account, otherEndpoint, endpointOverridden, region, pathStyle);
   }
 }

@@ -1,5 +1,6 @@
 package dev.quarry.storage.objectstore;
 
+import dev.quarry.config.AccessKey;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,9 +27,9 @@ public final class EmbeddedS3Server implements AutoCloseable {
   private final S3Proxy proxy;
   private final Path root;
   private final URI endpoint;
-  private final AccessCredentials credentials;
+  private final AccessKey credentials;
 
-  private EmbeddedS3Server(S3Proxy proxy, Path root, URI endpoint, AccessCredentials credentials) {
+  private EmbeddedS3Server(S3Proxy proxy, Path root, URI endpoint, AccessKey credentials) {
     this.proxy = proxy;
     this.root = root;
     this.endpoint = endpoint;
@@ -36,18 +37,18 @@ public final class EmbeddedS3Server implements AutoCloseable {
   }
 
   /** Starts on a free loopback port. */
-  public static EmbeddedS3Server start(Path dataDirectory, AccessCredentials credentials) throws IOException {
+  public static EmbeddedS3Server start(Path dataDirectory, AccessKey credentials) throws IOException {
     return start(dataDirectory, credentials, 0);
   }
 
   /** Starts on {@code 127.0.0.1:port} (0 for a free one), storing objects under {@code dataDirectory/s3}. */
-  public static EmbeddedS3Server start(Path dataDirectory, AccessCredentials credentials, int port) throws IOException {
+  public static EmbeddedS3Server start(Path dataDirectory, AccessKey credentials, int port) throws IOException {
     Path root = dataDirectory.resolve("s3").toAbsolutePath();
     Files.createDirectories(root);
     S3Proxy proxy = S3Proxy.builder()
         .blobStore(new FilesystemNio2BlobStore(root.toString()))
         .endpoint(URI.create("http://127.0.0.1:" + port))
-        .awsAuthentication(AuthenticationType.AWS_V4, credentials.accessKeyId(), credentials.secretAccessKey())
+        .awsAuthentication(AuthenticationType.AWS_V4, credentials.accessKeyId(), credentials.secretAccessKey().reveal())
         .ignoreUnknownHeaders(true)
         .stopTimeout(100)
         .build();

@@ -1,5 +1,8 @@
 package dev.quarry.storage.objectstore;
 
+import dev.quarry.config.AccessKey;
+import dev.quarry.crypto.Hashes;
+import dev.quarry.crypto.Hex;
 import dev.quarry.storage.objectstore.ObjectStoreException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +112,7 @@ public final class ObjectStore implements AutoCloseable {
 
   /** As {@link #open(ObjectStoreSettings, Access)}, with SDK interceptors (tests use one to lose responses). */
   static ObjectStore open(ObjectStoreSettings settings, Access access, List<ExecutionInterceptor> interceptors) {
-    AccessCredentials credentials = access == Access.WRITE ? settings.writeCredentials() : settings.readCredentials();
+    AccessKey credentials = access == Access.WRITE ? settings.writeCredentials() : settings.readCredentials();
     BucketLocation location = settings.location();
     S3ClientBuilder builder = S3Client.builder()
         .httpClient(UrlConnectionHttpClient.builder()
@@ -128,7 +129,7 @@ public final class ObjectStore implements AutoCloseable {
             .chunkedEncodingEnabled(false)
             .build())
         .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())))
+            AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey().reveal())))
         // R2 rejects some of the SDK's newer default checksum headers; send them only where S3 requires them
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -204,14 +205,14 @@ public final class ObjectStore implements AutoCloseable {
       try {
         Files.createDirectories(directory);
         partial = Files.createTempFile(directory, "." + target.getFileName(), ".download");
-        MessageDigest digest = sha256Digest();
+        MessageDigest digest = Hashes.newSha256();
         long size;
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(request -> request.bucket(bucket).key(key));
             OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), digest)) {
           size = in.transferTo(out);
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Download(key, size, HexFormat.of().formatHex(digest.digest()));
+        return new Download(key, size, Hex.encode(digest.digest()));
       } catch (IOException exception) {
         throw new UncheckedIOException(exception);
       } finally {
@@ -555,7 +556,7 @@ public final class ObjectStore implements AutoCloseable {
 
     @Override
     public String sha256() {
-      return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+      return Hex.encode(Hashes.sha256(bytes));
     }
 
     @Override
@@ -577,7 +578,7 @@ public final class ObjectStore implements AutoCloseable {
 
     @Override
     public String sha256() {
-      MessageDigest digest = sha256Digest();
+      MessageDigest digest = Hashes.newSha256();
       try (InputStream in = Files.newInputStream(file)) {
         byte[] buffer = new byte[1 << 20];
         int read;
@@ -587,7 +588,7 @@ public final class ObjectStore implements AutoCloseable {
       } catch (IOException exception) {
         throw new UncheckedIOException(exception);
       }
-      return HexFormat.of().formatHex(digest.digest());
+      return Hex.encode(digest.digest());
     }
 
     @Override
@@ -617,14 +618,6 @@ public final class ObjectStore implements AutoCloseable {
     TooLargeException(long size) {
       super(null, null, false, false);
       this.size = size;
-    }
-  }
-
-  static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException exception) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", exception);
     }
   }
 

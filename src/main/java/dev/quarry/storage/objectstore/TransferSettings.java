@@ -1,5 +1,6 @@
 package dev.quarry.storage.objectstore;
 
+import dev.quarry.config.BucketSettings;
 import java.time.Duration;
 
 /**
@@ -23,18 +24,18 @@ public record TransferSettings(
 
   public TransferSettings {
     if (partSize < MIN_PART_SIZE) {
-      throw new InvalidStorageSettingsException("multipart part size must be at least 5 MiB, got " + partSize);
+      throw new IllegalArgumentException("multipart part size must be at least 5 MiB, got " + partSize);
     }
     if (multipartThreshold < partSize) {
-      throw new InvalidStorageSettingsException("multipart threshold must be at least the part size");
+      throw new IllegalArgumentException("multipart threshold must be at least the part size");
     }
     if (parallelParts < 1) {
-      throw new InvalidStorageSettingsException("parallelParts must be at least 1");
+      throw new IllegalArgumentException("parallelParts must be at least 1");
     }
   }
 
   public static TransferSettings defaults() {
-    return new TransferSettings(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofSeconds(90),
+    return new TransferSettings(Duration.ofSeconds(3), Duration.ofSeconds(30), BucketSettings.DEFAULT_UPLOAD_TIMEOUT,
         50 * MEGABYTE, 50 * MEGABYTE, 4, RetryPolicy.defaults());
   }
 

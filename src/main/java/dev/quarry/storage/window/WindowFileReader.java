@@ -1,12 +1,12 @@
 package dev.quarry.storage.window;
 
+import dev.quarry.grail.protocol.python.PythonFloats;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.parquet.ParquetReadOptions;
@@ -133,27 +133,17 @@ public final class WindowFileReader {
     }
   }
 
+  /** {@code float(value)} as the reference reads the footer; a missing value is 0.0. */
   private static double footerFloat(Map<String, String> footer, String key) throws WindowFileException {
     String value = footer.get(key);
     if (value == null) {
       return 0.0;
     }
-    String text = value.strip().toLowerCase(Locale.ROOT);
-    String unsigned = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
-    double sign = text.startsWith("-") ? -1 : 1;
-    if (unsigned.equals("inf") || unsigned.equals("infinity")) {
-      return sign * Double.POSITIVE_INFINITY;
+    Double parsed = PythonFloats.parse(value);
+    if (parsed == null) {
+      throw new WindowFileException("footer " + key + " is not a number: '" + value + "'");
     }
-    if (unsigned.equals("nan")) {
-      return Double.NaN;
-    }
-    try {
-      if (!unsigned.isEmpty() && (Character.isDigit(unsigned.charAt(0)) || unsigned.charAt(0) == '.')) {
-        return Double.parseDouble(text.replace("_", ""));
-      }
-    } catch (NumberFormatException exception) {
-      // fall through to the error below
-    }
-    throw new WindowFileException("footer " + key + " is not a number: '" + value + "'");
+    return parsed;
   }
+
 }

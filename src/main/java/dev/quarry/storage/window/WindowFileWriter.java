@@ -1,5 +1,6 @@
 package dev.quarry.storage.window;
 
+import dev.quarry.grail.protocol.python.PythonFloats;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class WindowFileWriter {
     footer.put(WindowSchema.WINDOW_START, Long.toString(file.windowStart()));
     footer.put(WindowSchema.WINDOW_LENGTH, Integer.toString(file.windowLength()));
     footer.put(WindowSchema.INFERENCE_COUNT, Integer.toString(file.inferenceCount()));
-    footer.put(WindowSchema.TIMESTAMP, PythonFloat.repr(file.timestamp()));
+    footer.put(WindowSchema.TIMESTAMP, PythonFloats.repr(file.timestamp()));
     return footer;
   }
 

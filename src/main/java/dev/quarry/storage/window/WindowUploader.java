@@ -1,5 +1,7 @@
 package dev.quarry.storage.window;
 
+import dev.quarry.crypto.Hashes;
+import dev.quarry.crypto.Hex;
 import dev.quarry.storage.objectstore.ObjectInfo;
 import dev.quarry.storage.objectstore.ObjectStore;
 import dev.quarry.storage.objectstore.ObjectStoreException;
@@ -8,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -164,10 +163,6 @@ public final class WindowUploader {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException exception) {
-      throw new IllegalStateException(exception);
-    }
+    return Hex.encode(Hashes.sha256(bytes));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.crypto.Hex;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class ChallengesTest {
     int count = 0;
     for (JsonNode testCase : VECTORS.get("cases")) {
       long[] tokens = Vectors.longs(testCase.get("tokens"));
-      assertThat(HexCleaning.toHex(Tokens.hash(tokens))).isEqualTo(testCase.get("tokens_sha256").asText());
+      assertThat(Hex.encode(Tokens.hash(tokens))).isEqualTo(testCase.get("tokens_sha256").asText());
       int prompt = testCase.get("prompt_length").asInt();
       int completion = testCase.get("completion_length").asInt();
       String randomness = testCase.get("randomness").asText();
@@ -44,7 +45,7 @@ class ChallengesTest {
       int[] tokens = random.ints(prompt + completion, 0, 150000).toArray();
       byte[] beacon = new byte[32];
       random.nextBytes(beacon);
-      int[] positions = challenges.positions(tokens, new Randomness(HexCleaning.toHex(beacon)), prompt, completion);
+      int[] positions = challenges.positions(tokens, new Randomness(Hex.encode(beacon)), prompt, completion);
       assertThat(positions).hasSize(Math.min(32, completion)).isSorted().doesNotHaveDuplicates();
       for (int position : positions) {
         assertThat(position).isBetween(prompt, prompt + completion - 1);

@@ -3,6 +3,7 @@ package dev.quarry.grail.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.crypto.Hex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,24 +26,24 @@ class CommitBindingTest {
       String model = testCase.get("model_name").asText();
       int layer = testCase.get("layer_index").asInt();
 
-      assertThat(HexCleaning.toHex(Tokens.hash(tokenValues))).isEqualTo(testCase.get("tokens_hash").asText());
+      assertThat(Hex.encode(Tokens.hash(tokenValues))).isEqualTo(testCase.get("tokens_hash").asText());
       assertThat(Commitments.compactJson(sketches)).isEqualTo(testCase.get("commitments_compact_json").asText());
       assertThat(Commitments.parquetJson(sketches)).isEqualTo(testCase.get("commitments_parquet_json").asText());
-      assertThat(HexCleaning.toHex(Commitments.hash(sketches))).isEqualTo(testCase.get("commitments_hash").asText());
+      assertThat(Hex.encode(Commitments.hash(sketches))).isEqualTo(testCase.get("commitments_hash").asText());
 
       List<Object> parsed = new ArrayList<>();
       for (long sketch : sketches) {
         parsed.add(Map.of("sketch", sketch));
       }
-      assertThat(HexCleaning.toHex(Commitments.hashParsed(parsed))).isEqualTo(testCase.get("commitments_hash").asText());
+      assertThat(Hex.encode(Commitments.hashParsed(parsed))).isEqualTo(testCase.get("commitments_hash").asText());
 
       String expected = testCase.get("binding_digest").asText();
-      assertThat(HexCleaning.toHex(CommitBinding.digest(tokens, randomness, model, layer, Commitments.hash(sketches))))
+      assertThat(Hex.encode(CommitBinding.digest(tokens, randomness, model, layer, Commitments.hash(sketches))))
           .isEqualTo(expected);
       if (!randomness.startsWith("0x")) {
         Randomness beacon = Randomness.parse(randomness);
         assertThat(Commitments.beaconParquetJson(beacon)).isEqualTo(testCase.get("beacon_parquet_json").asText());
-        assertThat(HexCleaning.toHex(CommitBinding.digest(tokens, beacon, model, layer, sketches))).isEqualTo(expected);
+        assertThat(Hex.encode(CommitBinding.digest(tokens, beacon, model, layer, sketches))).isEqualTo(expected);
       }
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.crypto.Hex;
 import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +24,10 @@ class PrfAndHexCleaningTest {
       }
       byte[] output = Prf.derive(label, testCase.get("out_bytes").asInt(), parts);
       if (testCase.has("output_sha256")) {
-        assertThat(HexCleaning.toHex(MessageDigest.getInstance("SHA-256").digest(output)))
+        assertThat(Hex.encode(MessageDigest.getInstance("SHA-256").digest(output)))
             .isEqualTo(testCase.get("output_sha256").asText());
       } else {
-        assertThat(HexCleaning.toHex(output)).as(testCase.toString()).isEqualTo(testCase.get("output_hex").asText());
+        assertThat(Hex.encode(output)).as(testCase.toString()).isEqualTo(testCase.get("output_hex").asText());
       }
       count++;
     }
@@ -54,7 +55,7 @@ class PrfAndHexCleaningTest {
             .as("'%s'", input)
             .isInstanceOf(IllegalArgumentException.class);
       } else {
-        assertThat(HexCleaning.toHex(CommitBinding.digest(tokens, input, "m", -1, commitmentsHash)))
+        assertThat(Hex.encode(CommitBinding.digest(tokens, input, "m", -1, commitmentsHash)))
             .as("'%s'", input)
             .isEqualTo(testCase.get("binding_digest").asText());
       }

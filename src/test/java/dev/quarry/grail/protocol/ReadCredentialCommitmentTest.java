@@ -52,6 +52,21 @@ class ReadCredentialCommitmentTest {
   }
 
   @Test
+  void theFieldsFillTheCommitmentAndExplainTheirLimitsWithoutQuotingValues() {
+    int total = 0;
+    for (ReadCredentialCommitment.Field field : ReadCredentialCommitment.Field.values()) {
+      total += field.width();
+      assertThat(field.problemWith("a".repeat(field.width()))).isEmpty();
+      assertThat(field.problemWith(" " + "a".repeat(field.width()) + "\n")).isEmpty(); // stripped, as the reference strips
+      assertThat(field.problemWith("b".repeat(field.width() + 1))).get().asString()
+          .startsWith("has " + (field.width() + 1) + " characters; at most " + field.width()).doesNotContain("bbb");
+      assertThat(field.problemWith("\u2003")).get().asString().startsWith("is empty");
+      assertThat(field.problemWith("ab\tc")).get().asString().contains("non-printable");
+    }
+    assertThat(total).isEqualTo(ReadCredentialCommitment.LENGTH);
+  }
+
+  @Test
   void refusesCredentialsTheReferenceWouldTruncateOrCannotEncode() {
     assertThatThrownBy(() -> ReadCredentialCommitment.of("a".repeat(33), "k", "s")).hasMessageContaining("32");
     assertThatThrownBy(() -> ReadCredentialCommitment.of("  ", "k", "s")).hasMessageContaining("empty");

@@ -3,6 +3,7 @@ package dev.quarry.grail.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.crypto.Hex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ class ValidatorSamplingTest {
         Object commit = Vectors.plain(row.get("commit"));
         commits.add(commit);
         // The per-row canonical JSON (Python floats included) must hash identically.
-        assertThat(HexCleaning.toHex(Hashing.sha256(
+        assertThat(Hex.encode(Hashing.sha256(
             dev.quarry.grail.protocol.python.PythonJson.dumps(commit, dev.quarry.grail.protocol.python.PythonJson.Style.COMPACT_SORTED))))
             .isEqualTo(testCase.get("commit_compact_json_sha256").get(i).asText());
       }

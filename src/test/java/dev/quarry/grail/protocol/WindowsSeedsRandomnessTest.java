@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.crypto.Hex;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class WindowsSeedsRandomnessTest {
       assertThat(nonce).isEqualTo(testCase.get("nonce").asLong());
       BlockHash hash = new BlockHash(testCase.get("block_hash").asText());
       assertThat(RolloutChallenge.text(hash, nonce)).isEqualTo(testCase.get("challenge").asText());
-      assertThat(HexCleaning.toHex(RolloutChallenge.bytes(hash, nonce))).isEqualTo(testCase.get("challenge_utf8_hex").asText());
+      assertThat(Hex.encode(RolloutChallenge.bytes(hash, nonce))).isEqualTo(testCase.get("challenge_utf8_hex").asText());
     }
     assertThatThrownBy(() -> ProblemSeeds.nonce(1, 16)).isInstanceOf(IllegalArgumentException.class);
   }

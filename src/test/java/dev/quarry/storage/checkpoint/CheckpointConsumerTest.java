@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.env.ThinkingMode;
 import dev.quarry.storage.EmbeddedS3Fixture;
 import dev.quarry.storage.StorageTestResources;
 import dev.quarry.storage.objectstore.ObjectStore;

@@ -3,15 +3,20 @@ package dev.quarry.storage.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quarry.env.ThinkingMode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class CheckpointMetadataTest {
 
   private static CheckpointMetadata parse(String generationParams) throws CorruptCheckpointException {
+    return parse(generationParams, "\"native\"");
+  }
+
+  private static CheckpointMetadata parse(String generationParams, String thinkingMode) throws CorruptCheckpointException {
     String json = "{\"window\": 90, \"file_manifest\": {\"a.bin\": \"" + "ab".repeat(32) + "\"}, \"checkpoint_type\": \"DELTA\","
         + " \"prev_window\": 60, \"anchor_window\": 0, \"weights_hash\": \"" + "0f".repeat(16) + "\", \"env_id\": \"sat\","
-        + " \"thinking_mode\": \"native\", \"generation_params\": " + generationParams + "}";
+        + " \"thinking_mode\": " + thinkingMode + ", \"generation_params\": " + generationParams + "}";
     return CheckpointMetadata.parse(json.getBytes(StandardCharsets.UTF_8), 90, CheckpointType.FULL);
   }
 
@@ -44,6 +49,26 @@ class CheckpointMetadataTest {
     assertThat(parse("{\"max_tokens\": 10, \"temperature\": 1, \"top_p\": 0.9, \"top_k\": 1001, \"repetition_penalty\": 1}")
         .problemsForMining()).singleElement().asString().contains("top_k must be in [0, 1000]");
     assertThat(parse("{}").problemsForMining()).containsExactly("generation_params is missing");
+    // float() as Python reads text: underscores between digits yes, Java-only syntax ("0x1p-1", "0.9f") no
+    assertThat(parse("{\"max_tokens\": 10, \"temperature\": \" 7_0e-2 \", \"top_p\": 0.9, \"top_k\": 1,"
+        + " \"repetition_penalty\": 1}").generationParams().temperature()).isEqualTo(0.7);
+    assertThat(parse("{\"max_tokens\": 10, \"temperature\": 1, \"top_p\": \"0x1p-1\", \"top_k\": 1, \"repetition_penalty\": 1}")
+        .problemsForMining()).singleElement().asString().contains("top_p must be a float");
+    assertThat(parse("{\"max_tokens\": 10, \"temperature\": 1, \"top_p\": \"0.9f\", \"top_k\": 1, \"repetition_penalty\": 1}")
+        .problemsForMining()).singleElement().asString().contains("top_p must be a float");
+  }
+
+  @Test
+  void theThinkingModeMustBeOneOfTheReferencesTwoSpelledExactly() throws Exception {
+    String usable = "{\"max_tokens\": 10, \"temperature\": 1, \"top_p\": 0.9, \"top_k\": 1, \"repetition_penalty\": 1}";
+    assertThat(parse(usable, "\"instructed\"").thinkingMode()).isEqualTo(ThinkingMode.INSTRUCTED);
+    // validate_metadata compares exactly, although get_thinking_config would lower-case the value
+    assertThat(parse(usable, "\"NATIVE\"").problemsForMining())
+        .containsExactly("thinking_mode 'NATIVE' is not 'native' or 'instructed'");
+    assertThatThrownBy(() -> parse(usable, "\"NATIVE\"").thinkingMode())
+        .isInstanceOf(InvalidCheckpointMetadataException.class).hasMessage("checkpoint 90: thinking_mode 'NATIVE' is not 'native' or 'instructed'");
+    assertThat(parse(usable, "null").problemsForMining()).containsExactly("thinking_mode is missing");
+    assertThat(parse(usable, "\"\"").problemsForMining()).containsExactly("thinking_mode is missing");
   }
 
   @Test

@@ -93,6 +93,21 @@ class SparseDeltaCodecTest {
   }
 
   @Test
+  void nonAsciiTensorNamesAreEscapedInTheHeaderAsJsonDumpsDoes() throws IOException {
+    JsonNode vectors = StorageTestResources.json("delta/non_ascii.json");
+    for (JsonNode encoding : vectors.get("encodings")) {
+      DeltaFormat format = DeltaFormat.fromFormatName(encoding.get("format").asText());
+      List<TensorDelta> tensors = decodeVector(encoding);
+      byte[] payload = SparseDeltaCodec.encodePayload(format, tensors);
+      int headerLength = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+      // lower-case \u00e9 and an escaped DEL, as Python writes them (Jackson would write \u00E9 and a raw DEL)
+      assertThat(new String(payload, 4, headerLength, java.nio.charset.StandardCharsets.US_ASCII)).as("%s", format)
+          .isEqualTo(encoding.get("header_text").asText());
+      assertThat(CheckpointFiles.sha256(payload)).as("%s", format).isEqualTo(encoding.get("payload_sha256").asText());
+    }
+  }
+
+  @Test
   void emptyDeltasDecodeToNothing() throws IOException {
     assertThat(SparseDeltaCodec.decode(DeltaFormat.V2, StorageTestResources.bytes("delta/empty_v2.bin.zst"))).isEmpty();
     assertThat(SparseDeltaCodec.decode(DeltaFormat.V3, StorageTestResources.bytes("delta/empty_v3.bin.zst"))).isEmpty();

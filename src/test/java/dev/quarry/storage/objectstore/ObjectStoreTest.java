@@ -3,6 +3,7 @@ package dev.quarry.storage.objectstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quarry.config.AccessKey;
 import dev.quarry.storage.objectstore.ObjectStoreException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 /** The AWS SDK client against the embedded S3Proxy server, over real HTTP with SigV4 on loopback. */
 class ObjectStoreTest {
 
-  private static final AccessCredentials KEYS =
-      new AccessCredentials("quarrytestkey0000000000000000001", "quarry-test-secret-0123456789abcdef0123456789abcdef0123456789ab");
+  private static final AccessKey KEYS =
+      AccessKey.of("quarrytestkey0000000000000000001", "quarry-test-secret-0123456789abcdef0123456789abcdef0123456789ab");
 
   @TempDir static Path dataDirectory;
   private static EmbeddedS3Server server;
@@ -107,15 +108,15 @@ class ObjectStoreTest {
       ObjectStore.Download download = store.download("big/from-file", scratch.resolve("copy.bin"));
       assertThat(download.size()).isEqualTo(body.length);
       assertThat(scratch.resolve("copy.bin")).hasBinaryContent(body);
-      assertThat(download.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
-          ObjectStore.sha256Digest().digest(body)));
+      assertThat(download.sha256()).isEqualTo(dev.quarry.crypto.Hex.encode(
+          dev.quarry.crypto.Hashes.sha256(body)));
     }
   }
 
   @Test
   void aWrongSecretIsRefusedWithoutRetrying() {
     ObjectStoreSettings wrong = ObjectStoreSettings.forEndpoint(server.endpoint(), "miner",
-        new AccessCredentials(KEYS.accessKeyId(), "not-the-secret-0000000000000000000000000000"))
+        AccessKey.of(KEYS.accessKeyId(), "not-the-secret-0000000000000000000000000000"))
         .withTransfer(TransferSettings.defaults().withRetry(RetryPolicy.fast(3)));
     CountingInterceptor counter = new CountingInterceptor();
     try (ObjectStore store = ObjectStore.open(wrong, ObjectStore.Access.WRITE, List.of(counter))) {

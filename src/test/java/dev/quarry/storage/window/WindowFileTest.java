@@ -159,6 +159,17 @@ class WindowFileTest {
     byte[] bytes = WindowFileWriter.write(window, footer);
     assertThatThrownBy(() -> WindowFileReader.read(bytes))
         .isInstanceOf(WindowFileException.class).hasMessageContaining("footer window_length is not an integer: 'thirty'");
+    // float() rules: Java's "0x1p3" and "1d" are not Python floats; underscores between digits are
+    for (String notAPythonFloat : List.of("0x1p3", "1d", "1__0", "")) {
+      footer = WindowFileWriter.footer(window);
+      footer.put("timestamp", notAPythonFloat);
+      byte[] rejected = WindowFileWriter.write(window, footer);
+      assertThatThrownBy(() -> WindowFileReader.read(rejected)).as(notAPythonFloat)
+          .isInstanceOf(WindowFileException.class).hasMessageContaining("footer timestamp is not a number");
+    }
+    footer = WindowFileWriter.footer(window);
+    footer.put("timestamp", " 1_763_811_399.5\n");
+    assertThat(WindowFileReader.read(WindowFileWriter.write(window, footer)).timestamp()).isEqualTo(1763811399.5);
     footer = WindowFileWriter.footer(window);
     footer.remove("wallet");
     footer.remove("timestamp");

@@ -3,6 +3,7 @@ package dev.quarry.grail.protocol.python;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -13,21 +14,50 @@ import java.util.Map;
  * BigInteger}, {@link Short}, {@link Byte}), floats ({@link Double}, {@link Float} — rendered as
  * Python renders the float's value), {@link Boolean} and {@code null}.
  *
- * <p>The reference hashes and stores such renderings, so separators, key order, float text and
- * string escapes must all match Python's.
+ * <p>The reference hashes, signs and stores such renderings, so separators, indentation, key
+ * order, float text and string escapes must all match Python's.
  */
 public final class PythonJson {
 
-  /** The options of {@code json.dumps} the reference uses. */
-  public record Style(boolean sortKeys, String itemSeparator, String keySeparator, boolean ensureAscii) {
+  /**
+   * The options of {@code json.dumps} the reference uses.
+   *
+   * @param indent spaces per nesting level, or {@link #NO_INDENT} for Python's {@code indent=None}
+   *     (everything on one line). With an indent, each item goes on its own line after {@code
+   *     itemSeparator}, which Python then defaults to {@code ","}.
+   */
+  public record Style(boolean sortKeys, String itemSeparator, String keySeparator, boolean ensureAscii, int indent) {
+    /** {@code indent=None}. */
+    public static final int NO_INDENT = -1;
+
     /** {@code json.dumps(x)}: separators {@code ", "} and {@code ": "}, ASCII only. */
     public static final Style DEFAULT = new Style(false, ", ", ": ", true);
 
-    /** {@code json.dumps(x, sort_keys=True, separators=(",", ":"))}: the canonical form hashed. */
+    /** {@code json.dumps(x, sort_keys=True)}: what the trainer hashes into {@code config_hash}. */
+    public static final Style SORTED = new Style(true, ", ", ": ", true);
+
+    /** {@code json.dumps(x, separators=(",", ":"))}: the sparse delta header. */
+    public static final Style COMPACT = new Style(false, ",", ":", true);
+
+    /** {@code json.dumps(x, sort_keys=True, separators=(",", ":"))}: the canonical form hashed and signed. */
     public static final Style COMPACT_SORTED = new Style(true, ",", ":", true);
 
     /** {@code json.dumps(x, separators=(",", ":"), ensure_ascii=False)}: the completion digest form. */
     public static final Style COMPACT_UNICODE = new Style(false, ",", ":", false);
+
+    /** {@code json.dumps(x, ensure_ascii=False, indent=2)}: checkpoint {@code metadata.json} files. */
+    public static final Style INDENTED_UNICODE = new Style(false, ",", ": ", false, 2);
+
+    public Style {
+      if (indent < NO_INDENT) {
+        throw new IllegalArgumentException("indent must be " + NO_INDENT + " (none) or at least 0, got " + indent);
+      }
+    }
+
+    /** A style without indentation. */
+    public Style(boolean sortKeys, String itemSeparator, String keySeparator, boolean ensureAscii) {
+      this(sortKeys, itemSeparator, keySeparator, ensureAscii, NO_INDENT);
+    }
   }
 
   private PythonJson() {}
@@ -35,11 +65,11 @@ public final class PythonJson {
   /** Renders {@code value} exactly as {@code json.dumps} with the given style would. */
   public static String dumps(Object value, Style style) {
     StringBuilder out = new StringBuilder();
-    write(value, style, out);
+    write(value, style, 0, out);
     return out.toString();
   }
 
-  private static void write(Object value, Style style, StringBuilder out) {
+  private static void write(Object value, Style style, int level, StringBuilder out) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof CharSequence text) {
@@ -54,23 +84,23 @@ public final class PythonJson {
     } else if (value instanceof BigDecimal decimal) {
       writeFloat(decimal.doubleValue(), out);
     } else if (value instanceof Map<?, ?> map) {
-      writeObject(map, style, out);
+      writeObject(map, style, level, out);
     } else if (value instanceof Collection<?> collection) {
-      writeArray(collection, style, out);
+      writeArray(collection, style, level, out);
     } else if (value instanceof int[] ints) {
       List<Object> boxed = new ArrayList<>(ints.length);
       for (int element : ints) {
         boxed.add(element);
       }
-      writeArray(boxed, style, out);
+      writeArray(boxed, style, level, out);
     } else if (value instanceof long[] longs) {
       List<Object> boxed = new ArrayList<>(longs.length);
       for (long element : longs) {
         boxed.add(element);
       }
-      writeArray(boxed, style, out);
+      writeArray(boxed, style, level, out);
     } else if (value instanceof Object[] objects) {
-      writeArray(List.of(objects), style, out);
+      writeArray(Arrays.asList(objects), style, level, out);
     } else {
       throw new IllegalArgumentException("Object of type " + value.getClass().getSimpleName() + " is not JSON serializable");
     }
@@ -86,7 +116,11 @@ public final class PythonJson {
     }
   }
 
-  private static void writeArray(Collection<?> values, Style style, StringBuilder out) {
+  private static void writeArray(Collection<?> values, Style style, int level, StringBuilder out) {
+    if (values.isEmpty()) {
+      out.append("[]");
+      return;
+    }
     out.append('[');
     boolean first = true;
     for (Object element : values) {
@@ -94,12 +128,18 @@ public final class PythonJson {
         out.append(style.itemSeparator());
       }
       first = false;
-      write(element, style, out);
+      newline(style, level + 1, out);
+      write(element, style, level + 1, out);
     }
+    newline(style, level, out);
     out.append(']');
   }
 
-  private static void writeObject(Map<?, ?> map, Style style, StringBuilder out) {
+  private static void writeObject(Map<?, ?> map, Style style, int level, StringBuilder out) {
+    if (map.isEmpty()) {
+      out.append("{}");
+      return;
+    }
     List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
     for (Map.Entry<?, ?> entry : entries) {
       if (!(entry.getKey() instanceof String)) {
@@ -107,7 +147,7 @@ public final class PythonJson {
       }
     }
     if (style.sortKeys()) {
-      entries.sort((left, right) -> compareCodePoints((String) left.getKey(), (String) right.getKey()));
+      entries.sort((left, right) -> PythonText.compare((String) left.getKey(), (String) right.getKey()));
     }
     out.append('{');
     boolean first = true;
@@ -116,27 +156,20 @@ public final class PythonJson {
         out.append(style.itemSeparator());
       }
       first = false;
+      newline(style, level + 1, out);
       writeString((String) entry.getKey(), style.ensureAscii(), out);
       out.append(style.keySeparator());
-      write(entry.getValue(), style, out);
+      write(entry.getValue(), style, level + 1, out);
     }
+    newline(style, level, out);
     out.append('}');
   }
 
-  /** Python compares str by code point; Java's compareTo by UTF-16 unit differs above U+FFFF. */
-  static int compareCodePoints(String left, String right) {
-    int i = 0;
-    int j = 0;
-    while (i < left.length() && j < right.length()) {
-      int a = left.codePointAt(i);
-      int b = right.codePointAt(j);
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      i += Character.charCount(a);
-      j += Character.charCount(b);
+  /** With an indent, Python starts each item, and the closing bracket, on a new indented line. */
+  private static void newline(Style style, int level, StringBuilder out) {
+    if (style.indent() != Style.NO_INDENT) {
+      out.append('\n').append(" ".repeat(style.indent() * level));
     }
-    return Integer.compare(left.length() - i, right.length() - j);
   }
 
   private static void writeString(String text, boolean ensureAscii, StringBuilder out) {

@@ -1,5 +1,6 @@
 package dev.quarry.grail.protocol.python;
 
+import java.util.Comparator;
 import java.util.Locale;
 
 /**
@@ -20,7 +21,29 @@ public final class PythonText {
   /** Python's {@code \d} for str patterns: any Unicode decimal digit. */
   public static final String DIGIT_CLASS = "\\p{Nd}";
 
+  /**
+   * Python's order for {@code str} ({@code sorted()}, {@code sort_keys=True}): by code point. Java's
+   * {@link String#compareTo} compares UTF-16 units, which differs above U+FFFF.
+   */
+  public static final Comparator<String> ORDER = PythonText::compare;
+
   private PythonText() {}
+
+  /** {@code left < right} as Python compares str: negative, zero or positive. */
+  public static int compare(String left, String right) {
+    int i = 0;
+    int j = 0;
+    while (i < left.length() && j < right.length()) {
+      int a = left.codePointAt(i);
+      int b = right.codePointAt(j);
+      if (a != b) {
+        return Integer.compare(a, b);
+      }
+      i += Character.charCount(a);
+      j += Character.charCount(b);
+    }
+    return Integer.compare(left.length() - i, right.length() - j);
+  }
 
   /** {@code chr(codePoint).isspace()}. */
   public static boolean isSpace(int codePoint) {
