@@ -199,6 +199,7 @@ public final class PythonWorkerPool implements AutoCloseable {
     config.put("file_size_limit_bytes", settings.fileSizeLimitBytes());
     config.put("isolate_network", settings.isolateNetwork());
     config.put("drop_privileges", settings.dropPrivileges() ? "auto" : "never");
+    config.put("syscall_filter", settings.syscallFilter());
     config.put("preload_sympy", settings.preloadSympy());
     config.put("reference_recursion_depth", PythonWorkerSettings.REFERENCE_RECURSION_DEPTH);
     try {

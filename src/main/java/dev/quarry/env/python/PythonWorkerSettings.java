@@ -14,7 +14,10 @@ import java.util.Objects;
  *     alarms is abandoned; the reference executor waits {@code timeout × tests + 30 s}
  * @param sympyTimeout how long one sympy comparison may take (the reference has no limit)
  * @param isolateNetwork put workers in a network namespace without interfaces when the kernel allows it
- * @param dropPrivileges when started as root, run workers as {@code nobody}
+ * @param dropPrivileges when started as root, run requests as {@code nobody} (if the interpreter is
+ *     readable by other users)
+ * @param syscallFilter refuse process creation, program execution, sockets, signals to other
+ *     processes, file writes and administrative calls in requests (seccomp; x86_64 and aarch64 Linux)
  * @param preloadSympy import sympy at start-up (for MATH); code sandboxes leave it out
  * @param startupTimeout how long a worker may take to start and report
  */
@@ -27,6 +30,7 @@ public record PythonWorkerSettings(
     Duration sympyTimeout,
     boolean isolateNetwork,
     boolean dropPrivileges,
+    boolean syscallFilter,
     boolean preloadSympy,
     Duration startupTimeout) {
 
@@ -55,36 +59,41 @@ public record PythonWorkerSettings(
   /** The miner's defaults: {@code python3}, 4 workers (as the reference miner), 2 GiB, reference grace 30 s. */
   public static PythonWorkerSettings defaults() {
     return new PythonWorkerSettings("python3", 4, 2L << 30, 16L << 20, Duration.ofSeconds(30), Duration.ofSeconds(10),
-        true, true, false, Duration.ofSeconds(60));
+        true, true, true, false, Duration.ofSeconds(60));
   }
 
   public PythonWorkerSettings withExecutable(String value) {
     return new PythonWorkerSettings(value, workers, memoryLimitBytes, fileSizeLimitBytes, executorGrace, sympyTimeout,
-        isolateNetwork, dropPrivileges, preloadSympy, startupTimeout);
+        isolateNetwork, dropPrivileges, syscallFilter, preloadSympy, startupTimeout);
   }
 
   public PythonWorkerSettings withWorkers(int value) {
     return new PythonWorkerSettings(executable, value, memoryLimitBytes, fileSizeLimitBytes, executorGrace, sympyTimeout,
-        isolateNetwork, dropPrivileges, preloadSympy, startupTimeout);
+        isolateNetwork, dropPrivileges, syscallFilter, preloadSympy, startupTimeout);
   }
 
   public PythonWorkerSettings withMemoryLimitBytes(long value) {
     return new PythonWorkerSettings(executable, workers, value, fileSizeLimitBytes, executorGrace, sympyTimeout,
-        isolateNetwork, dropPrivileges, preloadSympy, startupTimeout);
+        isolateNetwork, dropPrivileges, syscallFilter, preloadSympy, startupTimeout);
   }
 
   public PythonWorkerSettings withExecutorGrace(Duration value) {
     return new PythonWorkerSettings(executable, workers, memoryLimitBytes, fileSizeLimitBytes, value, sympyTimeout,
-        isolateNetwork, dropPrivileges, preloadSympy, startupTimeout);
+        isolateNetwork, dropPrivileges, syscallFilter, preloadSympy, startupTimeout);
   }
 
   public PythonWorkerSettings withSympyTimeout(Duration value) {
     return new PythonWorkerSettings(executable, workers, memoryLimitBytes, fileSizeLimitBytes, executorGrace, value,
-        isolateNetwork, dropPrivileges, preloadSympy, startupTimeout);
+        isolateNetwork, dropPrivileges, syscallFilter, preloadSympy, startupTimeout);
+  }
+
+  public PythonWorkerSettings withSyscallFilter(boolean value) {
+    return new PythonWorkerSettings(executable, workers, memoryLimitBytes, fileSizeLimitBytes, executorGrace, sympyTimeout,
+        isolateNetwork, dropPrivileges, value, preloadSympy, startupTimeout);
   }
 
   public PythonWorkerSettings withPreloadSympy(boolean value) {
     return new PythonWorkerSettings(executable, workers, memoryLimitBytes, fileSizeLimitBytes, executorGrace, sympyTimeout,
-        isolateNetwork, dropPrivileges, value, startupTimeout);
+        isolateNetwork, dropPrivileges, syscallFilter, value, startupTimeout);
   }
 }

@@ -82,7 +82,7 @@ class Worker:
         self.child_uid = self._choose_child_uid()
         self.facts["privileges_dropped"] = self.child_uid is not None
         self.facts["uid"] = self.child_uid if self.child_uid is not None else os.getuid()
-        self.seccomp = _SeccompFilter.for_this_machine()
+        self.seccomp = _SeccompFilter.for_this_machine() if self.config.get("syscall_filter", True) else None
         self.facts["syscall_filter"] = self.seccomp is not None
 
     def _take_protocol_fds(self):
@@ -447,22 +447,49 @@ class Worker:
 
 
 class _SeccompFilter:
-    """A seccomp filter that makes process creation, program execution, sockets and signalling
-    other processes fail with EPERM in a child. It holds even for a root child (where RLIMIT_NPROC
-    does not) and for code that escapes the Python-level restrictions."""
+    """A seccomp filter for children: creating processes, executing programs, sockets, signalling
+    other processes, opening files for writing, changing the file system and every administrative
+    call fail with EPERM. It holds for a root child (where RLIMIT_NPROC does not) and for code that
+    escapes the Python-level restrictions. Reading files stays possible (the interpreter needs it).
+    """
 
     PR_SET_NO_NEW_PRIVS = 38
     PR_SET_SECCOMP = 22
     SECCOMP_MODE_FILTER = 2
     RET_ALLOW = 0x7FFF0000
     RET_EPERM = 0x00050000 | errno.EPERM
-    # name -> (x86_64 number, aarch64 number); None where the call does not exist
+    WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    # Denied system calls by name: (x86_64, aarch64) numbers from the kernel headers; None where absent.
     DENIED = {
         "fork": (57, None), "vfork": (58, None), "clone": (56, 220), "clone3": (435, 435), "execve": (59, 221),
         "execveat": (322, 281), "socket": (41, 198), "socketpair": (53, 199), "kill": (62, 129), "tkill": (200, 130),
-        "tgkill": (234, 131), "ptrace": (101, 117), "unshare": (272, 97), "setns": (308, 268),
-        "process_vm_writev": (311, 271), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434),
+        "tgkill": (234, 131), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434), "pidfd_getfd": (438, 438),
+        "ptrace": (101, 117), "process_vm_readv": (310, 270), "process_vm_writev": (311, 271), "unshare": (272, 97),
+        "setns": (308, 268), "prctl": (157, 167), "seccomp": (317, 277), "bpf": (321, 280), "perf_event_open": (298, 241),
+        "userfaultfd": (323, 282), "io_uring_setup": (425, 425), "io_uring_enter": (426, 426), "io_uring_register": (427, 427),
+        "creat": (85, None), "openat2": (437, 437), "open_by_handle_at": (304, None), "name_to_handle_at": (303, None),
+        "truncate": (76, 45), "ftruncate": (77, 46), "fallocate": (285, 47), "rename": (82, None), "renameat": (264, 38),
+        "renameat2": (316, 276), "mkdir": (83, None), "mkdirat": (258, 34), "rmdir": (84, None), "link": (86, None),
+        "linkat": (265, 37), "unlink": (87, None), "unlinkat": (263, 35), "symlink": (88, None), "symlinkat": (266, 36),
+        "mknod": (133, None), "mknodat": (259, 33), "chmod": (90, None), "fchmod": (91, 52), "fchmodat": (268, 53),
+        "chown": (92, None), "fchown": (93, 55), "lchown": (94, None), "fchownat": (260, 54), "utime": (132, None),
+        "utimes": (235, None), "futimesat": (261, None), "utimensat": (280, 88), "setxattr": (188, 5), "lsetxattr": (189, 6),
+        "fsetxattr": (190, 7), "removexattr": (197, 14), "lremovexattr": (198, 15), "fremovexattr": (199, 16),
+        "mount": (165, 40), "umount2": (166, 39), "pivot_root": (155, 41), "chroot": (161, 51), "open_tree": (428, 428),
+        "move_mount": (429, 429), "fsopen": (430, 430), "fsconfig": (431, 431), "fsmount": (432, 432),
+        "mount_setattr": (442, 442), "swapon": (167, 224), "swapoff": (168, 225), "reboot": (169, 142),
+        "sethostname": (170, 161), "setdomainname": (171, 162), "init_module": (175, 105), "finit_module": (313, 273),
+        "delete_module": (176, 106), "kexec_load": (246, 104), "kexec_file_load": (320, 294), "settimeofday": (164, 170),
+        "clock_settime": (227, 112), "adjtimex": (159, 171), "iopl": (172, None), "ioperm": (173, None),
+        "modify_ldt": (154, None), "keyctl": (250, 219), "add_key": (248, 217), "request_key": (249, 218),
+        "setuid": (105, 146), "setgid": (106, 144), "setreuid": (113, 145), "setregid": (114, 143),
+        "setresuid": (117, 147), "setresgid": (119, 149), "setgroups": (116, 159), "capset": (126, 91),
+        "personality": (135, 92), "quotactl": (179, 60), "quotactl_fd": (443, 443), "acct": (163, 89),
+        "syslog": (103, 116), "fanotify_init": (300, 262), "vhangup": (153, 58), "uselib": (134, None),
+        "mbind": (237, 235), "set_mempolicy": (238, 237), "migrate_pages": (256, 238), "move_pages": (279, 239),
     }
+    # open(path, flags) and openat(dirfd, path, flags): refused when flags ask for writing.
+    OPEN = {"x86_64": ((2, 1), (257, 2)), "aarch64": ((56, 2),)}
     ARCHES = {"x86_64": (0xC000003E, 0), "aarch64": (0xC00000B7, 1)}
 
     def __init__(self, ctypes, libc, program):
@@ -480,8 +507,7 @@ class _SeccompFilter:
             libc = ctypes.CDLL(None, use_errno=True)
         except Exception:  # noqa: BLE001
             return None
-        arch, column = cls.ARCHES[machine]
-        numbers = sorted({pair[column] for pair in cls.DENIED.values() if pair[column] is not None})
+        code = cls._program(machine)
 
         class SockFilter(ctypes.Structure):
             _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
@@ -489,19 +515,59 @@ class _SeccompFilter:
         class SockFprog(ctypes.Structure):
             _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
 
-        load, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
-        code = [(load, 0, 0, 4), (jump_eq, 1, 0, arch), (ret, 0, 0, cls.RET_EPERM), (load, 0, 0, 0)]
-        if machine == "x86_64":
-            # x32 system calls (bit 30 set) would bypass the numbers below.
-            code.append((jump_ge, len(numbers) + 1, 0, 0x40000000))
-        for index, number in enumerate(numbers):
-            code.append((jump_eq, len(numbers) - index, 0, number))
-        code += [(ret, 0, 0, cls.RET_ALLOW), (ret, 0, 0, cls.RET_EPERM)]
         array = (SockFilter * len(code))(*[SockFilter(*entry) for entry in code])
         program = SockFprog(len(code), ctypes.cast(array, ctypes.POINTER(SockFilter)))
         program._keep = array
         candidate = cls(ctypes, libc, program)
         return candidate if candidate._works() else None
+
+    @classmethod
+    def _program(cls, machine):
+        """The BPF program as (code, jt, jf, k) tuples. Jumps name labels and are resolved at the end."""
+        load, jump_eq, jump_ge, jump_set, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+        arch, column = cls.ARCHES[machine]
+        denied = sorted({pair[column] for pair in cls.DENIED.values() if pair[column] is not None})
+        opens = cls.OPEN[machine]
+        body = [
+            (load, None, None, 4),                 # architecture
+            (jump_eq, "next", "deny", arch),       # anything else (i386 calls on x86_64) is refused
+            (load, None, None, 0),                 # system call number
+        ]
+        if machine == "x86_64":
+            body.append((jump_ge, "deny", "next", 0x40000000))  # x32 calls would dodge the numbers below
+        for number, argument in opens:
+            body.append((jump_eq, "open%d" % number, "next", number))
+        for number in denied:
+            body.append((jump_eq, "deny", "next", number))
+        body.append(("allow",))
+        for number, argument in opens:
+            body.append(("label", "open%d" % number))
+            body.append((load, None, None, 16 + 8 * argument))  # low half of the flags argument
+            body.append((jump_set, "deny", "allow", cls.WRITE_FLAGS))
+        body += [("label", "allow"), (ret, None, None, cls.RET_ALLOW), ("label", "deny"), (ret, None, None, cls.RET_EPERM)]
+        # Resolve labels to instruction positions.
+        positions, index, flat = {}, 0, []
+        for entry in body:
+            if entry[0] == "label":
+                positions[entry[1]] = index
+            elif entry[0] == "allow":
+                flat.append((jump_eq, "allow", "allow", 0))  # unconditional jump to "allow"
+                index += 1
+            else:
+                flat.append(entry)
+                index += 1
+        resolved = []
+        for position, (code, true_target, false_target, k) in enumerate(flat):
+            def offset(target):
+                if target is None:
+                    return 0
+                goal = position + 1 if target == "next" else positions[target]
+                distance = goal - position - 1
+                if not 0 <= distance <= 255:
+                    raise ValueError("seccomp jump out of range")
+                return distance
+            resolved.append((code, offset(true_target), offset(false_target), k))
+        return resolved
 
     def install(self):
         ulong = self.ctypes.c_ulong
@@ -511,19 +577,26 @@ class _SeccompFilter:
             raise OSError(self.ctypes.get_errno(), "prctl(PR_SET_SECCOMP) failed")
 
     def _works(self):
-        """Installs the filter in a throw-away child and checks that fork is refused there."""
+        """Installs the filter in a throw-away child: fork and writing must fail, reading must not."""
         pid = os.fork()
         if pid == 0:
             status = 1
             try:
                 self.install()
+                status = 2
                 try:
                     grandchild = os.fork()
                     if grandchild == 0:
                         os._exit(0)
-                    status = 2
+                    status = 3
                 except OSError:
-                    status = 0
+                    status = 4
+                    try:
+                        os.close(os.open(os.devnull, os.O_WRONLY))
+                        status = 5
+                    except OSError:
+                        os.close(os.open(os.devnull, os.O_RDONLY))
+                        status = 0
             finally:
                 os._exit(status)
         _, status = os.waitpid(pid, 0)
