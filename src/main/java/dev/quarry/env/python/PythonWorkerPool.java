@@ -41,7 +41,7 @@ public final class PythonWorkerPool implements AutoCloseable {
 
   /** A place for one worker; empty after a failure until the next borrower starts a new one. */
   private static final class Slot {
-    PythonWorker worker;
+    WorkerProcess worker;
   }
 
   private final PythonWorkerSettings settings;
@@ -58,13 +58,13 @@ public final class PythonWorkerPool implements AutoCloseable {
     this.command = command(settings);
     this.environment = environment();
     this.idle = new ArrayBlockingQueue<>(settings.workers());
-    List<CompletableFuture<PythonWorker>> starting = new ArrayList<>();
+    List<CompletableFuture<WorkerProcess>> starting = new ArrayList<>();
     for (int i = 0; i < settings.workers(); i++) {
       starting.add(CompletableFuture.supplyAsync(this::startWorker));
     }
-    List<PythonWorker> started = new ArrayList<>();
+    List<WorkerProcess> started = new ArrayList<>();
     PythonWorkerException failure = null;
-    for (CompletableFuture<PythonWorker> future : starting) {
+    for (CompletableFuture<WorkerProcess> future : starting) {
       try {
         started.add(future.join());
       } catch (CompletionException failed) {
@@ -73,16 +73,16 @@ public final class PythonWorkerPool implements AutoCloseable {
       }
     }
     if (failure != null) {
-      started.forEach(PythonWorker::kill);
+      started.forEach(WorkerProcess::kill);
       throw failure;
     }
-    for (PythonWorker worker : started) {
+    for (WorkerProcess worker : started) {
       Slot slot = new Slot();
       slot.worker = worker;
       slots.add(slot);
       idle.add(slot);
     }
-    this.info = started.get(0).info();
+    this.info = info(started.get(0).greeting());
     LOG.info("Python workers ready: {} x {} (python {}, network isolated: {}, syscall filter: {}, runs as uid {}, "
         + "memory limit {} MiB{})", settings.workers(), settings.executable(), info.pythonVersion(), info.networkIsolated(),
         info.syscallFilter(), info.uid(), info.memoryLimitBytes() >> 20,
@@ -189,8 +189,29 @@ public final class PythonWorkerPool implements AutoCloseable {
     return request;
   }
 
-  private PythonWorker startWorker() {
-    return PythonWorker.start(command, environment, settings.startupTimeout());
+  private WorkerProcess startWorker() {
+    WorkerProcess worker = WorkerProcess.start(command, environment, settings.startupTimeout(),
+        "install python3 (CPython 3.12 matches Grail's validators) or point QUARRY_PYTHON at one");
+    if (!"hello".equals(worker.greeting().path("type").asText())) {
+      worker.kill();
+      throw new PythonWorkerException(PythonWorkerException.Kind.START,
+          "the Python worker (" + settings.executable() + ") did not start: it sent " + worker.greeting());
+    }
+    return worker;
+  }
+
+  private static PythonWorkerInfo info(JsonNode hello) {
+    return new PythonWorkerInfo(
+        hello.path("python").asText(),
+        hello.path("sympy").isTextual() ? hello.path("sympy").asText() : null,
+        hello.path("sympy_error").isTextual() ? hello.path("sympy_error").asText() : null,
+        hello.path("network_isolated").asBoolean(false),
+        hello.path("network_note").asText(""),
+        hello.path("privileges_dropped").asBoolean(false),
+        hello.path("uid").asInt(-1),
+        hello.path("syscall_filter").asBoolean(false),
+        hello.path("memory_limit_bytes").asLong(0),
+        hello.path("recursion_delta").asInt(0));
   }
 
   private static List<String> command(PythonWorkerSettings settings) {

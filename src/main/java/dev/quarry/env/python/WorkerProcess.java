@@ -17,8 +17,13 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** One worker process and its line-oriented JSON conversation; used by one caller at a time. */
-final class PythonWorker implements AutoCloseable {
+/**
+ * A worker process that speaks newline-delimited JSON: its first line is a greeting, then one
+ * reply per request, matched by {@code id}. Used by one caller at a time; {@link #kill()} ends it
+ * and everything it started. The Python sandbox workers and the GPU kernel workers are both such
+ * processes.
+ */
+public final class WorkerProcess implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String END_OF_STREAM = "\u0000eof";
@@ -28,34 +33,33 @@ final class PythonWorker implements AutoCloseable {
   private final OutputStream requests;
   private final LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
   private final Deque<String> stderrTail = new ArrayDeque<>();
-  private final PythonWorkerInfo info;
+  private final JsonNode greeting;
   private long nextId;
 
-  private PythonWorker(Process process, Duration startupTimeout, String executable) {
+  private WorkerProcess(Process process, Duration startupTimeout, String executable) {
     this.process = process;
     this.requests = process.getOutputStream();
     pump(process.getInputStream(), "out", line -> replies.add(line), () -> replies.add(END_OF_STREAM));
     pump(process.getErrorStream(), "err", this::keepStderr, () -> { });
-    JsonNode hello = await(startupTimeout, null);
-    if (hello == null || !"hello".equals(hello.path("type").asText())) {
-      String reason = hello == null ? describeExit(executable) : "it sent " + hello;
+    JsonNode first = await(startupTimeout, null);
+    if (first == null) {
+      String reason = describeExit(executable);
       kill();
-      throw new PythonWorkerException(PythonWorkerException.Kind.START, "the Python worker (" + executable + ") did not start: " + reason);
+      throw new PythonWorkerException(PythonWorkerException.Kind.START, "the worker (" + executable + ") did not start: " + reason);
     }
-    this.info = new PythonWorkerInfo(
-        hello.path("python").asText(),
-        hello.path("sympy").isTextual() ? hello.path("sympy").asText() : null,
-        hello.path("sympy_error").isTextual() ? hello.path("sympy_error").asText() : null,
-        hello.path("network_isolated").asBoolean(false),
-        hello.path("network_note").asText(""),
-        hello.path("privileges_dropped").asBoolean(false),
-        hello.path("uid").asInt(-1),
-        hello.path("syscall_filter").asBoolean(false),
-        hello.path("memory_limit_bytes").asLong(0),
-        hello.path("recursion_delta").asInt(0));
+    this.greeting = first;
   }
 
-  static PythonWorker start(List<String> command, Map<String, String> environment, Duration startupTimeout) {
+  /**
+   * Starts a worker and waits for its greeting.
+   *
+   * @param command the command line; the first element is the interpreter
+   * @param environment the complete environment of the process
+   * @param hint what to do when the interpreter is missing, e.g. "install python3 or set QUARRY_PYTHON"
+   * @throws PythonWorkerException ({@link PythonWorkerException.Kind#START}) when it cannot be
+   *     started or says nothing within {@code startupTimeout}
+   */
+  public static WorkerProcess start(List<String> command, Map<String, String> environment, Duration startupTimeout, String hint) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
     builder.environment().putAll(environment);
@@ -63,21 +67,22 @@ final class PythonWorker implements AutoCloseable {
     try {
       process = builder.start();
     } catch (IOException cannotStart) {
-      throw new PythonWorkerException(PythonWorkerException.Kind.START, "cannot start the Python interpreter '" + command.get(0) + "' (" + cannotStart.getMessage()
-          + "); install python3 (CPython 3.12 matches Grail's validators) or point QUARRY_PYTHON at one", cannotStart);
+      throw new PythonWorkerException(PythonWorkerException.Kind.START,
+          "cannot start the interpreter '" + command.get(0) + "' (" + cannotStart.getMessage() + "); " + hint, cannotStart);
     }
-    return new PythonWorker(process, startupTimeout, command.get(0));
+    return new WorkerProcess(process, startupTimeout, command.get(0));
   }
 
-  PythonWorkerInfo info() {
-    return info;
+  /** The first line the worker wrote. */
+  public JsonNode greeting() {
+    return greeting;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
@@ -87,7 +92,7 @@ final class PythonWorker implements AutoCloseable {
    * @throws PythonWorkerException when the worker dies, writes something unreadable or does not
    *     answer within {@code wait}; the caller must then {@link #kill()} it
    */
-  JsonNode call(ObjectNode request, Duration wait) {
+  public JsonNode call(ObjectNode request, Duration wait) {
     long id = ++nextId;
     request.put("id", id);
     try {
@@ -96,16 +101,16 @@ final class PythonWorker implements AutoCloseable {
       requests.flush();
     } catch (IOException broken) {
       throw new PythonWorkerException(PythonWorkerException.Kind.DIED,
-          "the Python worker (pid " + pid() + ") stopped reading requests: " + describeExit(null), broken);
+          "the worker (pid " + pid() + ") stopped reading requests: " + describeExit(null), broken);
     }
     JsonNode reply = await(wait, id);
     if (reply == null) {
       if (alive()) {
         throw new PythonWorkerException(PythonWorkerException.Kind.TIMEOUT,
-            "the Python worker (pid " + pid() + ") did not answer within " + wait.toSeconds() + " s");
+            "the worker (pid " + pid() + ") did not answer within " + wait.toSeconds() + " s");
       }
       throw new PythonWorkerException(PythonWorkerException.Kind.DIED,
-          "the Python worker (pid " + pid() + ") died: " + describeExit(null));
+          "the worker (pid " + pid() + ") died: " + describeExit(null));
     }
     return reply;
   }
@@ -122,7 +127,7 @@ final class PythonWorker implements AutoCloseable {
         line = replies.poll(remaining, TimeUnit.NANOSECONDS);
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
-        throw new PythonWorkerException(PythonWorkerException.Kind.OTHER, "interrupted while waiting for the Python worker", interrupted);
+        throw new PythonWorkerException(PythonWorkerException.Kind.OTHER, "interrupted while waiting for a worker", interrupted);
       }
       if (line == null) {
         return null;
@@ -137,7 +142,7 @@ final class PythonWorker implements AutoCloseable {
         reply = JSON.readTree(line);
       } catch (IOException garbage) {
         throw new PythonWorkerException(PythonWorkerException.Kind.OTHER,
-            "the Python worker (pid " + pid() + ") wrote an unreadable reply", garbage);
+            "the worker (pid " + pid() + ") wrote an unreadable reply", garbage);
       }
       if (id == null || reply.path("id").asLong(-1) == id) {
         return reply;
@@ -147,7 +152,7 @@ final class PythonWorker implements AutoCloseable {
   }
 
   /** Kills the worker and every process it started. */
-  void kill() {
+  public void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {
