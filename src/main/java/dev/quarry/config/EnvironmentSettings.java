@@ -10,6 +10,8 @@ import java.util.Optional;
  * and the Python interpreter that runs model-written code.
  *
  * @param python the interpreter for the code sandbox and the sympy check ({@code QUARRY_PYTHON})
+ * @param kernelPython the interpreter with torch and triton for GPU kernel evaluation
+ *     ({@code QUARRY_KERNEL_PYTHON}, else {@code python})
  * @param sandboxWorkers persistent worker processes ({@code QUARRY_SANDBOX_WORKERS})
  * @param datasetDirectory a directory of HF dataset repositories, searched first ({@code QUARRY_DATASET_DIR})
  * @param huggingFaceEndpoint the hub or mirror to download from ({@code HF_ENDPOINT})
@@ -17,6 +19,7 @@ import java.util.Optional;
  */
 public record EnvironmentSettings(
     String python,
+    String kernelPython,
     int sandboxWorkers,
     Optional<Path> datasetDirectory,
     URI huggingFaceEndpoint,
@@ -27,6 +30,7 @@ public record EnvironmentSettings(
 
   public EnvironmentSettings {
     Objects.requireNonNull(python, "python");
+    Objects.requireNonNull(kernelPython, "kernelPython");
     Objects.requireNonNull(datasetDirectory, "datasetDirectory");
     Objects.requireNonNull(huggingFaceEndpoint, "huggingFaceEndpoint");
     Objects.requireNonNull(huggingFaceToken, "huggingFaceToken");

@@ -67,8 +67,10 @@ public record QuarrySettings(
         reader.path(Variable.QUARRY_DATA_DIR, home.resolve(".quarry")),
         cacheRoot.resolve("checkpoints"),
         reader.path(Variable.HF_HOME, home.resolve(".cache").resolve("huggingface")));
+    String python = reader.text(Variable.QUARRY_PYTHON, "python3");
     EnvironmentSettings environments = new EnvironmentSettings(
-        reader.text(Variable.QUARRY_PYTHON, "python3"),
+        python,
+        reader.text(Variable.QUARRY_KERNEL_PYTHON, python),
         reader.integer(Variable.QUARRY_SANDBOX_WORKERS, 4, 1, 256),
         reader.parsed(Variable.QUARRY_DATASET_DIR, text -> Values.path(text, home).toAbsolutePath().normalize()),
         reader.parsed(Variable.HF_ENDPOINT, value -> Values.uri(value, Set.of("http", "https"))).orElse(EnvironmentSettings.DEFAULT_ENDPOINT),
