@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       WalletCommand.class,
       ChainCommand.class,
       ProtocolCommand.class,
+      DatasetsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {

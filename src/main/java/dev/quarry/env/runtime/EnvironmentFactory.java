@@ -87,8 +87,12 @@ public final class EnvironmentFactory implements AutoCloseable {
 
   /** The factory an operator's settings describe. */
   public static EnvironmentFactory fromSettings(QuarrySettings settings) {
-    DatasetStore datasets = new DatasetStore(DatasetLocations.of(settings.environments().datasetDirectory(),
-        settings.paths().huggingFaceHome()));
+    return fromSettings(settings, DatasetLocations.of(settings.environments().datasetDirectory(), settings.paths().huggingFaceHome()));
+  }
+
+  /** The factory an operator's settings describe, reading datasets from {@code locations}. */
+  public static EnvironmentFactory fromSettings(QuarrySettings settings, DatasetLocations locations) {
+    DatasetStore datasets = new DatasetStore(locations);
     PythonWorkerSettings python = PythonWorkerSettings.defaults()
         .withExecutable(settings.environments().python())
         .withWorkers(settings.environments().sandboxWorkers());
