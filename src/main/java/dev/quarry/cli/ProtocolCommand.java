@@ -2,13 +2,29 @@ package dev.quarry.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.quarry.config.OperatorEnvironment;
+import dev.quarry.config.QuarrySettings;
 import dev.quarry.crypto.Hex;
+import dev.quarry.env.CodeRun;
 import dev.quarry.env.DatasetSplits;
 import dev.quarry.env.DatasetTask;
 import dev.quarry.env.Environment;
 import dev.quarry.env.Evaluation;
 import dev.quarry.env.Gsm8kEnvironment;
 import dev.quarry.env.Gsm8kItem;
+import dev.quarry.env.HumanEvalItem;
+import dev.quarry.env.KernelBenchItem;
+import dev.quarry.env.KernelEvaluation;
+import dev.quarry.env.MbppItem;
+import dev.quarry.env.PythonCodeEnvironment;
+import dev.quarry.env.TritonKernelEnvironment;
+import dev.quarry.env.UnscorableCompletionException;
+import dev.quarry.env.datasets.DatasetLocations;
+import dev.quarry.env.datasets.DatasetMissingException;
+import dev.quarry.env.datasets.HubDataset;
+import dev.quarry.env.runtime.EnvironmentFactory;
+import dev.quarry.env.runtime.EnvironmentParameters;
+import dev.quarry.env.runtime.EnvironmentUnavailableException;
 import dev.quarry.env.MathAnswerEquivalence;
 import dev.quarry.env.MathEnvironment;
 import dev.quarry.env.MathItem;
@@ -34,6 +50,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,10 +87,16 @@ public final class ProtocolCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** HF split sizes the reference's rules produce, used to show the index when no dataset file is given. */
-  private static final Map<String, Map<DatasetSplits.Split, Integer>> KNOWN_SPLIT_SIZES = Map.of(
-      Gsm8kEnvironment.ID, Map.of(DatasetSplits.Split.TRAIN, 7223, DatasetSplits.Split.VAL, 250, DatasetSplits.Split.TEST, 1319),
-      MathEnvironment.ID, Map.of(DatasetSplits.Split.TRAIN, 7000, DatasetSplits.Split.VAL, 500, DatasetSplits.Split.TEST, 5000));
+  /**
+   * Split sizes the reference's rules produce from the published datasets, used to show the index
+   * when the dataset is not on this machine.
+   */
+  private static final Map<String, Map<String, Integer>> KNOWN_SPLIT_SIZES = Map.of(
+      Gsm8kEnvironment.ID, Map.of("train", 7223, "val", 250, "test", 1319),
+      MathEnvironment.ID, Map.of("train", 7000, "val", 500, "test", 5000),
+      PythonCodeEnvironment.MBPP_ID, Map.of("train", 774, "val", 190, "validation", 190),
+      PythonCodeEnvironment.PYTHON_CODE_ID, Map.of("train", 774, "val", 190, "validation", 190),
+      TritonKernelEnvironment.ID, Map.of("train", 216, "val", 54, "all", 270));
 
   abstract static class JsonCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -116,16 +139,33 @@ public final class ProtocolCommand implements Runnable {
     }
   }
 
-  /** Chooses and builds an environment, loading a dataset file when the environment needs one. */
-  static final class EnvironmentChoice {
-    @Option(names = "--env", required = true, description = "Environment id: sat, gsm8k or math.")
+  /**
+   * Chooses and builds an environment: gsm8k and math from a JSON Lines {@code --dataset-file} when
+   * one is given, otherwise every dataset environment from the HF Parquet files (QUARRY_DATASET_DIR,
+   * {@code --dataset-dir} or the Hugging Face cache), with the Python sandbox where code runs.
+   */
+  static final class EnvironmentChoice implements AutoCloseable {
+    @Option(names = "--env", required = true,
+        description = "Environment id: sat, gsm8k, math, mbpp, python_code, humaneval or triton_kernel.")
     String environment;
 
-    @Option(names = "--split", defaultValue = "train", description = "Dataset split for gsm8k/math: train, val or test (checkpoint env_params.split).")
+    @Option(names = "--split", defaultValue = "train",
+        description = "Dataset split (checkpoint env_params.split): train, val or test; mbpp: train or val(idation); triton_kernel: train, val or all.")
     String split;
 
-    @Option(names = "--dataset-file", description = "JSON Lines file of the HF split's rows (gsm8k/math; see docs/protocol-cli.md).")
+    @Option(names = "--dataset-file", description = "JSON Lines file of the HF split's rows (gsm8k/math only; see docs/protocol-cli.md).")
     Path datasetFile;
+
+    @Option(names = "--dataset-dir", description = "Directory of HF dataset repositories (<owner>/<name>/...); overrides QUARRY_DATASET_DIR.")
+    Path datasetDirectory;
+
+    @Option(names = "--gpu-eval", description = "triton_kernel: evaluate kernels on the GPU of KERNEL_EVAL_GPU_IDS (checkpoint env_params.gpu_eval).")
+    boolean gpuEval;
+
+    @Option(names = "--env-file", defaultValue = ".env", description = "Operator settings file for the dataset, Python and GPU settings (optional).")
+    Path envFile;
+
+    private EnvironmentFactory factory;
 
     DatasetSplits.Split split() {
       try {
@@ -139,17 +179,31 @@ public final class ProtocolCommand implements Runnable {
       return !environment.equals(SatEnvironment.ID);
     }
 
+    /**
+     * The environment.
+     *
+     * @throws EnvironmentUnavailableException when its dataset, Python or GPU is not available here
+     */
     Environment build() {
+      if (environment.equals(SatEnvironment.ID)) {
+        return new SatEnvironment();
+      }
+      if (datasetFile != null) {
+        return fromDatasetFile();
+      }
+      return factory().environment(environment, EnvironmentParameters.of(split, gpuEval));
+    }
+
+    private Environment fromDatasetFile() {
       DatasetSplits.Split chosen = split();
       return switch (environment) {
-        case SatEnvironment.ID -> new SatEnvironment();
         case Gsm8kEnvironment.ID -> {
-          TaskSource<Gsm8kItem> rows = DatasetFiles.gsm8k(requireDataset());
+          TaskSource<Gsm8kItem> rows = DatasetFiles.gsm8k(datasetFile);
           TaskSource<Gsm8kItem> items = chosen == DatasetSplits.Split.TEST ? rows : DatasetSplits.gsm8k(chosen, rows, rows);
           yield new Gsm8kEnvironment(items, chosen);
         }
         case MathEnvironment.ID -> {
-          List<TaskSource<MathItem>> subjects = DatasetFiles.mathBySubject(requireDataset());
+          List<TaskSource<MathItem>> subjects = DatasetFiles.mathBySubject(datasetFile);
           TaskSource<MathItem> items;
           try {
             items = DatasetSplits.math(chosen, subjects, subjects);
@@ -158,18 +212,43 @@ public final class ProtocolCommand implements Runnable {
           }
           yield new MathEnvironment(items, chosen, MathAnswerEquivalence.withoutSymbolic());
         }
-        default -> throw new UserError("unknown environment '" + environment + "'; use sat, gsm8k or math "
-            + "(mbpp, humaneval and triton_kernel are not implemented here)");
+        default -> throw new UserError("--dataset-file is for gsm8k and math; " + environment
+            + " reads the HF Parquet files (--dataset-dir, QUARRY_DATASET_DIR or `quarry datasets download`)");
       };
     }
 
-    private Path requireDataset() {
-      if (datasetFile == null) {
-        throw new UserError("--env " + environment + " needs --dataset-file: a JSON Lines export of the HF "
-            + (split().equals(DatasetSplits.Split.TEST) ? "test" : "train") + " split (see docs/protocol-cli.md)");
+    private EnvironmentFactory factory() {
+      if (factory == null) {
+        QuarrySettings settings = QuarrySettings.from(OperatorEnvironment.load(envFile, false, System.getenv()));
+        Optional<Path> directory = datasetDirectory != null ? Optional.of(datasetDirectory.toAbsolutePath())
+            : settings.environments().datasetDirectory();
+        factory = EnvironmentFactory.fromSettings(settings, DatasetLocations.of(directory, settings.paths().huggingFaceHome()));
       }
-      return datasetFile;
+      return factory;
     }
+
+    /** How to get the dataset the environment reads. */
+    String howToSupply() {
+      String download = HubDataset.forEnvironment(environment).map(HubDataset::downloadCommand).orElse("quarry datasets download");
+      boolean jsonl = environment.equals(Gsm8kEnvironment.ID) || environment.equals(MathEnvironment.ID);
+      return "run `" + download + "` (or point --dataset-dir / QUARRY_DATASET_DIR at the HF Parquet files"
+          + (jsonl ? ", or pass --dataset-file with a JSON Lines export" : "") + ") to see the prompt; the index assumes the published split sizes";
+    }
+
+    @Override
+    public void close() {
+      if (factory != null) {
+        factory.close();
+      }
+    }
+  }
+
+  /** Why {@code build()} failed, as an operator error. */
+  static UserError unavailable(EnvironmentUnavailableException problem, EnvironmentChoice choice) {
+    boolean jsonl = choice.environment.equals(Gsm8kEnvironment.ID) || choice.environment.equals(MathEnvironment.ID);
+    boolean missing = problem.getCause() instanceof DatasetMissingException;
+    return new UserError(problem.getMessage() + (jsonl && missing
+        ? " Or pass --dataset-file with a JSON Lines export of the HF split (docs/protocol-cli.md)." : ""), problem);
   }
 
   @Command(name = "seed", mixinStandardHelpOptions = true,
@@ -229,24 +308,34 @@ public final class ProtocolCommand implements Runnable {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("environment", choice.environment);
       out.put("seed", seed);
-      if (choice.needsDataset() && choice.datasetFile == null && KNOWN_SPLIT_SIZES.containsKey(choice.environment)) {
-        DatasetSplits.Split split = choice.split();
-        int size = KNOWN_SPLIT_SIZES.get(choice.environment).get(split);
-        out.put("split", split.id());
-        out.put("split_size", size);
-        out.put("index", DatasetSplits.indexFromSeed(seed, size));
-        out.put("dataset_loaded", false);
-        out.put("how_to_supply", "pass --dataset-file with a JSON Lines export of the HF "
-            + (split == DatasetSplits.Split.TEST ? "test" : "train") + " split to see the prompt (docs/protocol-cli.md);"
-            + " the index assumes the published split sizes");
+      try (EnvironmentChoice environments = choice) {
+        Environment environment;
+        try {
+          environment = environments.build();
+        } catch (EnvironmentUnavailableException unavailable) {
+          Map<String, Integer> sizes = KNOWN_SPLIT_SIZES.get(choice.environment);
+          boolean missingData = unavailable.getCause() instanceof DatasetMissingException;
+          if (missingData && (sizes != null && sizes.containsKey(choice.split) || choice.environment.equals(PythonCodeEnvironment.HUMANEVAL_ID))) {
+            boolean humanEval = choice.environment.equals(PythonCodeEnvironment.HUMANEVAL_ID);
+            int size = humanEval ? 164 : sizes.get(choice.split);
+            boolean modulo = humanEval || choice.environment.equals(PythonCodeEnvironment.MBPP_ID)
+                || choice.environment.equals(PythonCodeEnvironment.PYTHON_CODE_ID);
+            out.put("split", humanEval ? "test" : choice.split);
+            out.put("split_size", size);
+            out.put("index", modulo ? (int) Math.floorMod(seed, (long) size) : DatasetSplits.indexFromSeed(seed, size));
+            out.put("dataset_loaded", false);
+            out.put("how_to_supply", choice.howToSupply());
+            return out;
+          }
+          throw unavailable(unavailable, choice);
+        }
+        Problem problem = environment.problem(seed);
+        out.put("thinking_mode", mode.id());
+        out.put("system_prompt", mode.systemPrompt());
+        out.put("user_prompt", problem.userPrompt());
+        out.put("details", details(problem));
         return out;
       }
-      Problem problem = choice.build().problem(seed);
-      out.put("thinking_mode", mode.id());
-      out.put("system_prompt", mode.systemPrompt());
-      out.put("user_prompt", problem.userPrompt());
-      out.put("details", details(problem));
-      return out;
     }
   }
 
@@ -427,18 +516,46 @@ public final class ProtocolCommand implements Runnable {
       String text = completionFile != null ? ProtocolInputs.readCompletion(completionFile) : completion;
       ThinkingMode mode = thinkingMode(thinkingMode);
       long seed = seedSource.resolve();
-      Environment environment = choice.build();
-      Problem problem = environment.problem(seed);
-      Evaluation evaluation = environment.evaluate(problem, text, mode);
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("environment", environment.id());
-      out.put("seed", seed);
-      out.put("thinking_mode", mode.id());
-      out.put("reward", evaluation.reward());
-      out.put("success", evaluation.success());
-      out.put("components", evaluation.components());
-      out.put("parsed", parsed(problem, text, mode));
-      return out;
+      try (EnvironmentChoice environments = choice) {
+        Environment environment;
+        try {
+          environment = environments.build();
+        } catch (EnvironmentUnavailableException unavailable) {
+          throw unavailable(unavailable, choice);
+        }
+        Problem problem = environment.problem(seed);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("environment", environment.id());
+        out.put("seed", seed);
+        out.put("thinking_mode", mode.id());
+        try {
+          Evaluation evaluation;
+          Map<String, Object> parsed;
+          if (environment instanceof PythonCodeEnvironment code) {
+            PythonCodeEnvironment.Detailed detailed = code.evaluateDetailed(problem, text, mode);
+            evaluation = detailed.evaluation();
+            parsed = parsed(detailed);
+          } else if (environment instanceof TritonKernelEnvironment kernels) {
+            TritonKernelEnvironment.Detailed detailed = kernels.evaluateDetailed(problem, text, mode);
+            evaluation = detailed.evaluation();
+            parsed = parsed(detailed);
+          } else {
+            evaluation = environment.evaluate(problem, text, mode);
+            parsed = parsed(problem, text, mode);
+          }
+          out.put("scorable", true);
+          out.put("reward", evaluation.reward());
+          out.put("success", evaluation.success());
+          out.put("components", evaluation.components());
+          out.put("parsed", parsed);
+        } catch (UnscorableCompletionException unscorable) {
+          // The reference's env.step raises here, or the evaluator failed: no reward exists.
+          out.put("scorable", false);
+          out.put("unscorable_reason", unscorable.reason().name().toLowerCase(java.util.Locale.ROOT));
+          out.put("message", unscorable.getMessage());
+        }
+        return out;
+      }
     }
   }
 
@@ -523,9 +640,74 @@ public final class ProtocolCommand implements Runnable {
         details.put("level", item.level());
         details.put("answer", item.answer());
         details.put("solution", item.solution());
+      } else if (task.item() instanceof MbppItem item) {
+        details.put("task_id", item.taskId());
+        details.put("tests", PythonCodeEnvironment.testCases(item));
+        details.put("reference_solution", item.code());
+      } else if (task.item() instanceof HumanEvalItem item) {
+        details.put("task_id", item.taskId());
+        details.put("entry_point", item.entryPoint());
+        details.put("tests", PythonCodeEnvironment.testCases(item));
+        details.put("reference_solution", item.canonicalSolution());
+      } else if (task.item() instanceof KernelBenchItem item) {
+        details.put("level", item.level());
+        details.put("problem_id", item.problemId());
+        details.put("name", item.name());
+        details.put("original_split", item.originalSplit());
       }
     }
     return details;
+  }
+
+  private static Map<String, Object> parsed(PythonCodeEnvironment.Detailed detailed) {
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    parsed.put("code", detailed.parsed().code());
+    parsed.put("has_thinking", detailed.parsed().hasThinking());
+    parsed.put("has_solution", detailed.parsed().hasSolution());
+    parsed.put("trailing_after_solution", detailed.parsed().trailingAfterSolution());
+    parsed.put("syntax_valid", detailed.parsed().syntaxValid());
+    CodeRun run = detailed.run();
+    parsed.put("tests_passed", run == null ? 0 : run.passed());
+    parsed.put("tests_total", run == null ? 0 : run.total());
+    parsed.put("test_status", run == null ? "not_run" : run.status().name().toLowerCase(java.util.Locale.ROOT));
+    List<Object> tests = new ArrayList<>();
+    if (run != null) {
+      for (CodeRun.TestOutcome test : run.tests()) {
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("passed", test.passed());
+        outcome.put("error", test.error());
+        tests.add(outcome);
+      }
+    }
+    parsed.put("test_results", tests);
+    return parsed;
+  }
+
+  private static Map<String, Object> parsed(TritonKernelEnvironment.Detailed detailed) {
+    TritonKernelEnvironment.Parsed p = detailed.parsed();
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    parsed.put("code", p.code());
+    parsed.put("has_thinking", p.hasThinking());
+    parsed.put("has_solution", p.hasSolution());
+    parsed.put("trailing_after_solution", p.trailingAfterSolution());
+    parsed.put("syntax_valid", p.syntaxValid());
+    parsed.put("has_model_new", p.hasModelNew());
+    parsed.put("has_triton_jit", p.hasTritonJit());
+    parsed.put("has_triton_import", p.hasTritonImport());
+    parsed.put("has_torch_import", p.hasTorchImport());
+    parsed.put("structure_valid", p.structureValid());
+    KernelEvaluation gpu = detailed.gpuResult();
+    if (gpu != null) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("correct", gpu.correct());
+      result.put("compiled", gpu.compiled());
+      result.put("error", gpu.error());
+      result.put("max_diff", gpu.maxDiff());
+      parsed.put("gpu_result", result);
+    } else {
+      parsed.put("gpu_result", null);
+    }
+    return parsed;
   }
 
   private static Map<String, Object> parsed(Problem problem, String text, ThinkingMode mode) {

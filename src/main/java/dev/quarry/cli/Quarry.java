@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       ProtocolCommand.class,
       StorageCommand.class,
       GodCommand.class,
+      DatasetsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {

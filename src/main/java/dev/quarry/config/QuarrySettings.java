@@ -17,6 +17,7 @@ import java.util.function.Function;
  * #from(OperatorEnvironment)} and hand the parts to the areas that need them: {@link #chain()} to
  * the chain client, {@link #wallet()} to the wallet loader, {@link #requireStorage()} to the storage
  * area, {@link #drand()} to the drand client, {@link #devices()} to the model area, {@link
+ * #environments()} to the environments (datasets, code sandbox), {@link
  * #node()} to {@link ClusterConfiguration}.
  *
  * <p>Loading reports every problem at once in a {@link ConfigurationError}; each names the variable,
@@ -34,6 +35,7 @@ public record QuarrySettings(
     DrandSettings drand,
     DeviceSettings devices,
     PathSettings paths,
+    EnvironmentSettings environments,
     NodeSettings node,
     List<String> warnings) {
 
@@ -67,6 +69,14 @@ public record QuarrySettings(
         reader.path(Variable.QUARRY_DATA_DIR, home.resolve(".quarry")),
         cacheRoot.resolve("checkpoints"),
         reader.path(Variable.HF_HOME, home.resolve(".cache").resolve("huggingface")));
+    String python = reader.text(Variable.QUARRY_PYTHON, "python3");
+    EnvironmentSettings environments = new EnvironmentSettings(
+        python,
+        reader.text(Variable.QUARRY_KERNEL_PYTHON, python),
+        reader.integer(Variable.QUARRY_SANDBOX_WORKERS, 4, 1, 256),
+        reader.parsed(Variable.QUARRY_DATASET_DIR, text -> Values.path(text, home).toAbsolutePath().normalize()),
+        reader.parsed(Variable.HF_ENDPOINT, value -> Values.uri(value, Set.of("http", "https"))).orElse(EnvironmentSettings.DEFAULT_ENDPOINT),
+        reader.secret(Variable.HF_TOKEN));
     NodeSettings node = new NodeSettings(
         reader.parsed(Variable.QUARRY_NODE_ROLES, NodeSettings::parseRoles),
         reader.parsed(Variable.QUARRY_CLUSTER_HOST, Values::host),
@@ -78,7 +88,7 @@ public record QuarrySettings(
         reader.optionalInteger(Variable.QUARRY_MANAGEMENT_PORT, 0, 65535));
     reader.checkUnknownNames();
     reader.throwIfProblems();
-    return new QuarrySettings(chain, wallet, storage, mining, drand, devices, paths, node, reader.warnings);
+    return new QuarrySettings(chain, wallet, storage, mining, drand, devices, paths, environments, node, reader.warnings);
   }
 
   /**

@@ -145,8 +145,28 @@ public enum Variable {
       "Checkpoint cache (checkpoints live in its checkpoints/ subdirectory, as in Grail).",
       value -> Values.path(value, Path.of(System.getProperty("user.home")))),
   HF_HOME(Group.PATHS, Source.GRAIL, false, "~/.cache/huggingface",
-      "Hugging Face cache for tokenizers and base models.",
+      "Hugging Face cache for tokenizers, base models and the environments' datasets (its hub/ subdirectory).",
       value -> Values.path(value, Path.of(System.getProperty("user.home")))),
+
+  // Environments, datasets and the code sandbox
+  QUARRY_DATASET_DIR(Group.ENVIRONMENTS, Source.QUARRY, false, "",
+      "Directory of Hugging Face dataset repositories laid out as <owner>/<name>/... (e.g. openai/gsm8k/main/train-*.parquet); searched before the HF cache.",
+      value -> Values.path(value, Path.of(System.getProperty("user.home")))),
+  HF_ENDPOINT(Group.ENVIRONMENTS, Source.GRAIL, false, "https://huggingface.co",
+      "Hugging Face hub (or mirror) that `quarry datasets download` fetches from.",
+      value -> Values.uri(value, Set.of("http", "https"))),
+  HF_TOKEN(Group.ENVIRONMENTS, Source.GRAIL, true, "",
+      "Hugging Face access token for downloads; the public datasets need none. Falls back to $HF_HOME/token.",
+      value -> { }),
+  QUARRY_PYTHON(Group.ENVIRONMENTS, Source.QUARRY, false, "python3",
+      "Python interpreter for the code sandbox (MBPP, HumanEval, triton_kernel) and MATH's sympy check; CPython 3.12 with sympy 1.14.0 matches validators.",
+      value -> { }),
+  QUARRY_KERNEL_PYTHON(Group.ENVIRONMENTS, Source.QUARRY, false, "same as QUARRY_PYTHON",
+      "Python interpreter with torch and triton for triton_kernel GPU evaluation (GRAIL_GPU_EVAL, KERNEL_EVAL_*).",
+      value -> { }),
+  QUARRY_SANDBOX_WORKERS(Group.ENVIRONMENTS, Source.QUARRY, false, "4",
+      "Persistent Python worker processes running model-written code (each one request at a time).",
+      value -> Values.integer(value, 1, 256)),
 
   // Cluster and management endpoint
   QUARRY_NODE_ROLES(Group.CLUSTER, Source.QUARRY, false, "coordinator,worker (conf/quarry.conf)",
@@ -239,6 +259,7 @@ public enum Variable {
     DRAND("drand randomness"),
     DEVICES("Devices and generation"),
     PATHS("Paths and caches"),
+    ENVIRONMENTS("Environments, datasets and the code sandbox"),
     CLUSTER("Cluster and management endpoint"),
     GOD("G.O.D tournament miner (subnet 56)");
 
@@ -269,7 +290,7 @@ public enum Variable {
    */
   public static final List<String> GRAIL_VARIABLES_WITHOUT_EFFECT = List.of(
       "BT_NETUID", "BT_CALL_BACKOFF", "BT_CLOSE_TIMEOUT", "BT_INIT_TIMEOUT", "SUBSTRATE_QUERY_TIMEOUT",
-      "SUBSTRATE_QUERY_RETRIES", "DRAND_CHAIN", "HF_TOKEN", "HF_USERNAME", "GRAIL_GENERATION_BATCH_SIZE",
+      "SUBSTRATE_QUERY_RETRIES", "DRAND_CHAIN", "HF_USERNAME", "GRAIL_GENERATION_BATCH_SIZE",
       "GRAIL_PIPELINE_BACKEND", "GRAIL_PIPELINE_PROOF_FLASH_ATTN", "GRAIL_PIPELINE_MAX_CONCURRENT",
       "GRAIL_PIPELINE_SERVER_TIMEOUT", "GRAIL_PIPELINE_SYMLINK_DIR", "GRAIL_THINKING_MODE", "GRAIL_ENV_ID",
       "GRAIL_ENV_SPLIT", "GRAIL_HOST_STORAGE_PATH", "GRAIL_MONITORING_BACKEND", "GRAIL_CHECKPOINT_MILESTONE_INTERVAL",

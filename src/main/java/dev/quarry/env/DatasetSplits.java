@@ -19,7 +19,14 @@ import java.util.Set;
  *       each subject's indices in turn and takes {@code round(500 · share)} of them (the last subject
  *       takes what remains of 500) for "val"; "train" is the rest, subject by subject. "test" is the
  *       subjects' test splits concatenated.
- *   <li>Index from seed: {@code int(((seed mod 2^32) / 2^32) · size)}.
+ *   <li>MBPP: the HF test split (500) is shuffled with {@code Random(42)}; its first 80 % (in
+ *       shuffled order) follow the HF train split to form "train", the rest follow the HF
+ *       validation split to form "validation". There is no "test".
+ *   <li>KernelBench: the rows of every level split, grouped by their {@code level} field; one
+ *       {@code Random(42)} shuffles each level's positions in ascending level order and takes
+ *       {@code max(1, int(0.2 · n))} of them for "val". "all" is train followed by val.
+ *   <li>Index from seed: {@code int(((seed mod 2^32) / 2^32) · size)} (GSM8K, MATH, KernelBench);
+ *       MBPP and HumanEval use {@code seed mod size}.
  * </ul>
  */
 public final class DatasetSplits {
@@ -28,7 +35,9 @@ public final class DatasetSplits {
   public enum Split {
     TRAIN("train"),
     VAL("val"),
-    TEST("test");
+    TEST("test"),
+    /** Every problem (KernelBench only): train followed by val. */
+    ALL("all");
 
     private final String id;
 
@@ -40,9 +49,9 @@ public final class DatasetSplits {
       return id;
     }
 
-    /** Reads a split name; GSM8K and MATH accept exactly train, val and test. */
+    /** Reads a split name as GSM8K and MATH accept it: exactly train, val or test. */
     public static Split fromId(String value) {
-      for (Split split : values()) {
+      for (Split split : List.of(TRAIN, VAL, TEST)) {
         if (split.id.equals(value)) {
           return split;
         }
@@ -67,6 +76,17 @@ public final class DatasetSplits {
   public static final List<String> MATH_SUBJECTS = List.of(
       "algebra", "counting_and_probability", "geometry", "intermediate_algebra", "number_theory",
       "prealgebra", "precalculus");
+
+  /** The reference's error for MBPP's "test" split, which it redistributed. */
+  public static final String MBPP_TEST_SPLIT_MESSAGE = "MBPP 'test' split does not exist. "
+      + "The original test set (500 examples) has been redistributed to train (80%) and validation (20%). "
+      + "Use 'train' or 'validation' instead.";
+
+  /** Share of MBPP's HF test split added to "train". */
+  public static final double MBPP_TEST_TO_TRAIN_FRACTION = 0.8;
+
+  /** Share of each KernelBench level held out for "val". */
+  public static final double KERNELBENCH_VALIDATION_FRACTION = 0.2;
 
   private static final int SPLIT_SEED = 42;
 
@@ -101,6 +121,7 @@ public final class DatasetSplits {
       case TEST -> hfTest;
       case VAL -> view(hfTrain, gsm8kValidationIndices(hfTrain.size()));
       case TRAIN -> view(hfTrain, complement(hfTrain.size(), gsm8kValidationIndices(hfTrain.size())));
+      case ALL -> throw new IllegalArgumentException("split must be 'train', 'val', or 'test', got 'all'");
     };
   }
 
@@ -155,6 +176,9 @@ public final class DatasetSplits {
     if (split == Split.TEST) {
       return concatenate(subjectTest);
     }
+    if (split == Split.ALL) {
+      throw new IllegalArgumentException("split must be 'train', 'val', or 'test', got 'all'");
+    }
     List<Integer> sizes = subjectTrain.stream().map(TaskSource::size).toList();
     List<List<Integer>> held = mathValidationIndices(sizes);
     List<TaskSource<T>> parts = new ArrayList<>();
@@ -163,6 +187,65 @@ public final class DatasetSplits {
       parts.add(split == Split.VAL ? view(subject, held.get(s)) : view(subject, complement(subject.size(), held.get(s))));
     }
     return concatenate(parts);
+  }
+
+  /**
+   * The MBPP split view.
+   *
+   * @param split {@link Split#TRAIN} or {@link Split#VAL} (the reference's "validation")
+   * @param hfTrain the HF train split (374 rows)
+   * @param hfValidation the HF validation split (90 rows)
+   * @param hfTest the HF test split (500 rows), redistributed over the two
+   */
+  public static <T> TaskSource<T> mbpp(Split split, TaskSource<T> hfTrain, TaskSource<T> hfValidation, TaskSource<T> hfTest) {
+    int[] order = identity(hfTest.size());
+    PythonRandom.fromLong(SPLIT_SEED).shuffle(order);
+    int toTrain = (int) (hfTest.size() * MBPP_TEST_TO_TRAIN_FRACTION);
+    List<Integer> head = new ArrayList<>();
+    List<Integer> tail = new ArrayList<>();
+    for (int i = 0; i < order.length; i++) {
+      (i < toTrain ? head : tail).add(order[i]);
+    }
+    return switch (split) {
+      case TRAIN -> concatenate(List.of(hfTrain, view(hfTest, head)));
+      case VAL -> concatenate(List.of(hfValidation, view(hfTest, tail)));
+      default -> throw new IllegalArgumentException(MBPP_TEST_SPLIT_MESSAGE);
+    };
+  }
+
+  /**
+   * The KernelBench split view.
+   *
+   * @param split {@link Split#TRAIN}, {@link Split#VAL} or {@link Split#ALL}
+   * @param rows every row of the level splits that exist, level_1 first, each split in file order
+   * @param levelOf a row's {@code level} field
+   */
+  public static <T> TaskSource<T> kernelBench(Split split, TaskSource<T> rows, java.util.function.ToIntFunction<T> levelOf) {
+    java.util.SortedMap<Integer, List<Integer>> byLevel = new java.util.TreeMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      byLevel.computeIfAbsent(levelOf.applyAsInt(rows.get(i)), level -> new ArrayList<>()).add(i);
+    }
+    PythonRandom random = PythonRandom.fromLong(SPLIT_SEED);
+    List<Integer> train = new ArrayList<>();
+    List<Integer> validation = new ArrayList<>();
+    for (List<Integer> positions : byLevel.values()) {
+      int[] order = identity(positions.size());
+      random.shuffle(order);
+      int held = Math.max(1, (int) (positions.size() * KERNELBENCH_VALIDATION_FRACTION));
+      Set<Integer> heldOut = new HashSet<>();
+      for (int i = 0; i < held; i++) {
+        heldOut.add(order[i]);
+      }
+      for (int i = 0; i < positions.size(); i++) {
+        (heldOut.contains(i) ? validation : train).add(positions.get(i));
+      }
+    }
+    return switch (split) {
+      case TRAIN -> view(rows, train);
+      case VAL -> view(rows, validation);
+      case ALL -> concatenate(List.of(view(rows, train), view(rows, validation)));
+      case TEST -> throw new IllegalArgumentException("split must be 'train', 'val', or 'all', got 'test'");
+    };
   }
 
   /** The items of {@code source} at {@code indices}, in that order. */

@@ -26,8 +26,11 @@ final class ReferenceMathEquivalence implements MathAnswerEquivalence {
       if (symbolic.symbolicallyEqual(predictedNormalized, goldNormalized)) {
         return true;
       }
+    } catch (UnscorableCompletionException raisedByReference) {
+      // Not every exception: a BaseException such as SystemExit escapes the reference's step.
+      throw raisedByReference;
     } catch (RuntimeException failed) {
-      // The reference swallows every exception of the sympy step.
+      // The reference swallows every Exception of the sympy step.
     }
     Double predictedValue = PythonFloats.parse(predictedNormalized);
     Double goldValue = PythonFloats.parse(goldNormalized);

@@ -1,5 +1,6 @@
 package dev.quarry.cli;
 
+import static dev.quarry.cli.CommandRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.chain.AxonInfo;
@@ -14,8 +15,6 @@ import dev.quarry.god.GodAxon;
 import dev.quarry.god.GodSettings;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class GodCommandTest {
 
@@ -34,18 +32,6 @@ class GodCommandTest {
   private static final String TOKEN = "github_pat_11CLITESTTOKEN_0123456789abcdefghij";
 
   @TempDir Path directory;
-
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... arguments) {
-    CommandLine commandLine = Quarry.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(arguments);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
 
   private Path envFile(String... lines) throws Exception {
     Path file = directory.resolve(".env");
@@ -63,7 +49,7 @@ class GodCommandTest {
   void checkShowsWhatEachFamilyWillBeToldWithTheTokenRedacted() throws Exception {
     Path env = envFile("MINER_TRAINING_REPO=" + REPO, "MINER_TRAINING_COMMIT=" + COMMIT, "MINER_TEXT_GITHUB_TOKEN=" + TOKEN,
         "MINER_REQUESTED_DATASETS=RZ412/PokerBench,not/listed", "QUARRY_GOD_NETUID=241");
-    Run run = run("god", "check", "--env-file", env.toString(), "--json");
+    CommandRun run = run("god", "check", "--env-file", env.toString(), "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("\"netuid\" : 241").contains(REPO).contains("<redacted>").contains("RZ412/PokerBench")
         .contains("not/listed is not on G.O.D's dataset whitelist").doesNotContain(TOKEN);
@@ -72,7 +58,7 @@ class GodCommandTest {
   @Test
   void aBadConfigurationStopsWithEveryProblemAndNoStackTrace() throws Exception {
     Path env = envFile("MINER_TRAINING_REPO=https://github.com/quarry-test/god-trainer/tree/main", "MINER_TRAINING_COMMIT=main");
-    Run run = run("god", "serve", "--env-file", env.toString(), "--network", "embedded", "--for", "1s");
+    CommandRun run = run("god", "serve", "--env-file", env.toString(), "--network", "embedded", "--for", "1s");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("the G.O.D miner cannot start").contains("MINER_TRAINING_REPO").contains("MINER_TRAINING_COMMIT")
         .contains("git rev-parse main").doesNotContain("at dev.quarry");
@@ -85,7 +71,7 @@ class GodCommandTest {
     Path env = envFile("MINER_TRAINING_REPO=" + REPO, "MINER_TRAINING_COMMIT=" + COMMIT, "BT_WALLET_PATH=" + wallets,
         "BT_WALLET_COLD=god", "BT_WALLET_HOT=h1", "QUARRY_GOD_HOST=127.0.0.1", "QUARRY_GOD_PORT=0", "QUARRY_MANAGEMENT_PORT=0",
         "QUARRY_DATA_DIR=" + directory.resolve("data"));
-    Run run = run("god", "serve", "--env-file", env.toString(), "--network", "embedded", "--for", "1s");
+    CommandRun run = run("god", "serve", "--env-file", env.toString(), "--network", "embedded", "--for", "1s");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("G.O.D miner " + hotkey.ss58Address() + " on subnet 56: http://127.0.0.1:")
         .contains("/training_repo/{text|image|environment}").contains("Validators need 1000 TAO").contains("(health, ready, status, metrics)")
@@ -122,7 +108,7 @@ class GodCommandTest {
     hotkeyIn(wallets);
     Path env = envFile("MINER_TRAINING_REPO=" + REPO, "MINER_TRAINING_COMMIT=" + COMMIT, "BT_WALLET_PATH=" + wallets,
         "BT_WALLET_COLD=god", "BT_WALLET_HOT=h1");
-    Run run = run("god", "post-ip", "--env-file", env.toString(), "--network", "embedded", "--ip", "10.1.2.3", "--timeout", "20s");
+    CommandRun run = run("god", "post-ip", "--env-file", env.toString(), "--network", "embedded", "--ip", "10.1.2.3", "--timeout", "20s");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("warning: 10.1.2.3 is a private address").contains("posting 10.1.2.3:7999").contains("on subnet 56");
     assertThat(run.err()).contains("serve_axon").contains("not registered");
@@ -146,7 +132,7 @@ class GodCommandTest {
         "tasksource/Boardgame-QA, RZ412/PokerBench",
         "") + "\n";
     InputStream previous = System.in;
-    Run run;
+    CommandRun run;
     try {
       System.setIn(new ByteArrayInputStream(answers.getBytes(StandardCharsets.UTF_8)));
       run = run("god", "init", "--env-file", env.toString());
@@ -178,7 +164,7 @@ class GodCommandTest {
   void initWritesNothingWhenInputEndsEarly() throws Exception {
     Path env = directory.resolve("new.env");
     InputStream previous = System.in;
-    Run run;
+    CommandRun run;
     try {
       System.setIn(new ByteArrayInputStream("finney\n\n".getBytes(StandardCharsets.UTF_8)));
       run = run("god", "init", "--env-file", env.toString());

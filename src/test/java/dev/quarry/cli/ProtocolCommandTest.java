@@ -79,6 +79,63 @@ class ProtocolCommandTest {
     assertThat(reward.json().get("success").asBoolean()).isTrue();
   }
 
+  private static Path fixtures() {
+    try {
+      return Path.of(ProtocolCommandTest.class.getResource("/datasets/hf").toURI());
+    } catch (java.net.URISyntaxException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  @Test
+  void codeEnvironmentsReadTheParquetDatasetsAndScoreInTheSandbox() throws IOException {
+    Path envFile = directory.resolve("quarry.env");
+    Files.writeString(envFile, "HF_HOME=" + directory.resolve("hf") + "\nQUARRY_SANDBOX_WORKERS=1\n"
+        + "QUARRY_PYTHON=" + System.getenv().getOrDefault("QUARRY_TEST_PYTHON", "python3") + "\n");
+    CommandRun problem = run("protocol", "problem", "--env", "humaneval", "--seed", "4", "--dataset-dir", fixtures().toString(),
+        "--env-file", envFile.toString());
+    assertThat(problem.exitCode()).as(problem.err()).isZero();
+    assertThat(problem.json().get("user_prompt").asText()).isEqualTo("def h1():\n    \"\"\"d\"\"\"\n");
+    assertThat(problem.json().get("details").get("tests").get(0).asText()).endsWith("\ncheck(h1)");
+
+    CommandRun scored = run("protocol", "reward", "--env", "humaneval", "--seed", "4", "--dataset-dir", fixtures().toString(),
+        "--env-file", envFile.toString(), "--completion", "<SOLUTION>def h1():\n    return 1</SOLUTION>");
+    assertThat(scored.exitCode()).as(scored.err()).isZero();
+    assertThat(scored.json().get("reward").asDouble()).isEqualTo(0.8999999999999999); // 0.7 + 0.1 + 0.1, summed as Python does
+    assertThat(scored.json().get("parsed").get("tests_passed").asInt()).isEqualTo(1);
+
+    CommandRun raising = run("protocol", "reward", "--env", "mbpp", "--split", "val", "--seed", "0", "--dataset-dir", fixtures().toString(),
+        "--env-file", envFile.toString(), "--completion", "<SOLUTION>raise BaseException()</SOLUTION>");
+    assertThat(raising.exitCode()).as(raising.err()).isZero();
+    assertThat(raising.json().get("scorable").asBoolean()).isFalse();
+    assertThat(raising.json().get("unscorable_reason").asText()).isEqualTo("reference_would_raise");
+
+    CommandRun kernel = run("protocol", "reward", "--env", "triton_kernel", "--split", "all", "--seed", "0", "--dataset-dir", fixtures().toString(),
+        "--env-file", envFile.toString(), "--completion", "<SOLUTION>import torch\nimport triton\n@triton.jit\ndef k(): pass\n"
+            + "class ModelNew(torch.nn.Module): pass</SOLUTION>");
+    assertThat(kernel.exitCode()).as(kernel.err()).isZero();
+    assertThat(kernel.json().get("reward").asDouble()).isEqualTo(0.25); // no thinking block; the GPU part needs --gpu-eval
+    assertThat(kernel.json().get("parsed").get("structure_valid").asBoolean()).isTrue();
+
+    CommandRun noGpu = run("protocol", "reward", "--env", "triton_kernel", "--gpu-eval", "--seed", "0", "--dataset-dir", fixtures().toString(),
+        "--env-file", envFile.toString(), "--completion", "x");
+    assertThat(noGpu.exitCode()).isEqualTo(2);
+    assertThat(noGpu.err()).contains("KERNEL_EVAL_GPU_IDS");
+  }
+
+  @Test
+  void aMissingParquetDatasetStillShowsTheIndexAndHowToGetIt() throws IOException {
+    Path envFile = directory.resolve("quarry.env");
+    Files.writeString(envFile, "HF_HOME=" + directory.resolve("empty-hf") + "\n");
+    CommandRun problem = run("protocol", "problem", "--env", "mbpp", "--split", "val", "--seed", "191", "--env-file", envFile.toString());
+    assertThat(problem.exitCode()).as(problem.err()).isZero();
+    assertThat(problem.json().get("index").asInt()).isEqualTo(1); // 191 mod 190
+    assertThat(problem.json().get("how_to_supply").asText()).contains("quarry datasets download mbpp");
+    CommandRun rejected = run("protocol", "problem", "--env", "mbpp", "--split", "test", "--seed", "1", "--env-file", envFile.toString());
+    assertThat(rejected.exitCode()).isEqualTo(2);
+    assertThat(rejected.err()).contains("redistributed");
+  }
+
   @Test
   void challengeMatchesTheReferencePositions() throws IOException {
     JsonNode vector = Vectors.load("challenges.json").get("cases").get(18); // 17 + 321 tokens: the sample() set branch
