@@ -1,0 +1,66 @@
+package dev.quarry.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The tensor operations the transformer is written in, as thin calls into libtorch. Results are
+ * owned by the first operand's manager, so callers scope them with an {@code NDScope}.
+ */
+final class Nd {
+
+  private Nd() {}
+
+  /** {@code x @ weight^T + bias} (bias may be null), as torch.nn.functional.linear. */
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    NDList out = bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias);
+    return out.singletonOrThrow();
+  }
+
+  /** Rows of {@code table} selected by integer ids: torch.nn.functional.embedding. */
+  static NDArray embedding(NDArray ids, NDArray table) {
+    return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** A view of {@code x} narrowed to [start, end) along {@code axis}; no copy. */
+  static NDArray narrow(NDArray x, int axis, long start, long end) {
+    int resolved = axis < 0 ? axis + x.getShape().dimension() : axis;
+    return JniUtils.slice((PtNDArray) x, resolved, start, end, 1);
+  }
+
+  /** RMSNorm over the last axis, in the order transformers computes it: w * (x * (1 / sqrt(mean(x^2) + eps))). */
+  static NDArray rmsNorm(NDArray x, NDArray weight, double epsilon) {
+    NDArray inverse = x.square().mean(new int[] {-1}, true).add((float) epsilon).sqrt();
+    inverse = inverse.getNDArrayInternal().rdiv(1f);
+    return weight.mul(x.mul(inverse));
+  }
+
+  /** SiLU(x) = x * sigmoid(x). */
+  static NDArray silu(NDArray x) {
+    return x.mul(Activation.sigmoid(x));
+  }
+
+  /** torch.where(condition, a, b) with broadcasting (DJL's NDArrays.where refuses to broadcast). */
+  static NDArray where(NDArray condition, NDArray a, NDArray b) {
+    return JniUtils.where((PtNDArray) condition, (PtNDArray) a, (PtNDArray) b);
+  }
+
+  /** rotate_half: (x1, x2) -> (-x2, x1) over the last axis. */
+  static NDArray rotateHalf(NDArray x) {
+    long half = x.getShape().getShape()[x.getShape().dimension() - 1] / 2;
+    NDArray first = narrow(x, -1, 0, half);
+    NDArray second = narrow(x, -1, half, 2 * half);
+    return second.neg().concat(first, -1);
+  }
+
+  /** x * cos + rotate_half(x) * sin, with cos/sin broadcast against x. */
+  static NDArray rotary(NDArray x, NDArray cos, NDArray sin) {
+    return x.mul(cos).add(rotateHalf(x).mul(sin));
+  }
+}
