@@ -70,6 +70,13 @@ public record ModelConfig(
     }
   }
 
+  /** The same configuration under another display name. */
+  public ModelConfig withName(String newName) {
+    return new ModelConfig(architecture, newName, vocabSize, hiddenSize, intermediateSize, layerCount, attentionHeads,
+        keyValueHeads, headDim, rmsNormEpsilon, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias,
+        outputProjectionBias, bosTokenId, eosTokenIds, padTokenId);
+  }
+
   /** Query heads per key/value head. */
   public int groupSize() {
     return attentionHeads / keyValueHeads;

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -368,7 +367,4 @@ final class QwenTransformer implements AutoCloseable {
     manager.close();
   }
 
-  static NDIndex rows(long from, long to) {
-    return new NDIndex().addSliceDim(from, to);
-  }
 }

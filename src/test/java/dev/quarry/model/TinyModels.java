@@ -32,6 +32,11 @@ public final class TinyModels {
     }
   }
 
+  /** A fresh libtorch manager (engine configured as for the models). */
+  public static ai.djl.ndarray.NDManager newManager() {
+    return ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
+  }
+
   /** "qwen3" (seed 1234, Qwen3 template) or "qwen2" (seed 4321, Grail's ChatML template). */
   public static synchronized Path checkpoint(String arch) {
     return CHECKPOINTS.computeIfAbsent(arch, key -> {
