@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Quarry.VersionProvider.class,
     description = "A mining cluster for Bittensor subnets (Grail SN81, G.O.D SN56, BlockZero), built on Apache Pekko.",
-    subcommands = {CommandLine.HelpCommand.class, ModelCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, BenchCommand.class})
 public final class Quarry implements Runnable {
 
   @Spec CommandSpec spec;

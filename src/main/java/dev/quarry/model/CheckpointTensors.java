@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * reused staging buffer: bf16/f16 are widened in Java (DJL aborts the JVM on bf16), and no tensor
  * is ever held whole on the Java heap or in Java direct memory.
  */
-final class CheckpointTensors implements AutoCloseable {
+final class CheckpointTensors implements WeightSource, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int STAGING_BYTES = 32 << 20;
@@ -132,7 +132,8 @@ final class CheckpointTensors implements AutoCloseable {
   }
 
   /** Loads one tensor as float32 after checking its shape. */
-  NDArray load(NDManager manager, String name, long... expectedShape) throws ModelLoadException {
+  @Override
+  public NDArray load(NDManager manager, String name, long... expectedShape) throws ModelLoadException {
     checkShape(name, expectedShape);
     NDArray target = manager.create(new Shape(expectedShape), DataType.FLOAT32);
     copyRows(name, target, 0);
@@ -143,7 +144,8 @@ final class CheckpointTensors implements AutoCloseable {
    * Loads tensors that share their trailing dimensions and stacks them along the first one, so
    * that e.g. the q, k and v projections become one matrix multiplied in a single call.
    */
-  NDArray loadStacked(NDManager manager, List<String> names, List<long[]> shapes) throws ModelLoadException {
+  @Override
+  public NDArray loadStacked(NDManager manager, List<String> names, List<long[]> shapes) throws ModelLoadException {
     long rows = 0;
     for (int i = 0; i < names.size(); i++) {
       checkShape(names.get(i), shapes.get(i));

@@ -90,10 +90,11 @@ public final class Generator {
       for (int step = 0; step < maxNewTokens; step++) {
         try (NDScope scope = new NDScope()) {
           NDArray uniforms = state.uniformsFor(step);
-          NDArray ids = sampler.sample(logits, state.presence, uniforms, false);
+          NDArray seen = state.seenUpTo((long) longest + step);
+          NDArray ids = sampler.sample(logits, seen, uniforms, false);
           long[] chosen = ids.toLongArray();
           if (containsUnresolved(chosen)) {
-            ids = sampler.sample(logits, state.presence, uniforms, true);
+            ids = sampler.sample(logits, seen, uniforms, true);
             chosen = ids.toLongArray();
           }
           List<Integer> activeRows = new ArrayList<>();
@@ -115,7 +116,7 @@ public final class Generator {
           if (activeRows.isEmpty()) {
             break;
           }
-          state.recordTokens(ids);
+          state.recordTokens(ids, (long) longest + step);
           NDArray next = ids;
           if (activeRows.size() < chosen.length && activeRows.size() <= chosen.length * 3 / 4) {
             long[] keep = activeRows.stream().mapToLong(Integer::longValue).toArray();
@@ -224,12 +225,12 @@ public final class Generator {
     return lastHidden;
   }
 
-  /** Per-generation device state that follows the batch rows: padding, key bias, presence, uniforms. */
+  /** Per-generation device state that follows the batch rows: padding, key bias, seen tokens, uniforms. */
   private static final class State implements AutoCloseable {
     final NDManager manager;
     NDArray padding;
     NDArray keyBias;
-    NDArray presence;
+    NDArray seen;
     NDArray uniforms;
     NDArray originalRows;
     long rows;
@@ -261,21 +262,17 @@ public final class Generator {
       }
       this.uniforms = keep(manager.create(draws, new Shape(maxNewTokens, batch)).toDevice(manager.getDevice(), false));
       if (sampler.needsPresence()) {
-        this.presence = keep(manager.zeros(new Shape(batch, vocabulary), DataType.BOOLEAN));
-        List<Long> rowIds = new ArrayList<>();
-        List<Long> tokenIds = new ArrayList<>();
+        // Token ids of each sequence so far, slot by slot; the left padding repeats the row's first
+        // prompt token, which is in the sequence anyway, so it changes nothing.
+        long[] tokens = new long[(int) (batch * capacity)];
         for (int b = 0; b < batch; b++) {
-          for (int token : prompts.get(b)) {
-            rowIds.add((long) b);
-            tokenIds.add((long) token);
+          int[] prompt = prompts.get(b);
+          for (int j = 0; j < capacity; j++) {
+            tokens[(int) (b * capacity + j)] = j < padding[b] || j >= padding[b] + prompt.length ? prompt[0]
+                : prompt[j - padding[b]];
           }
         }
-        try (NDScope scope = new NDScope()) {
-          NDArray rowIndex = manager.create(rowIds.stream().mapToLong(Long::longValue).toArray());
-          NDArray tokenIndex = manager.create(tokenIds.stream().mapToLong(Long::longValue).toArray());
-          presence.set(new NDIndex("{}, {}", rowIndex.toDevice(manager.getDevice(), false),
-              tokenIndex.toDevice(manager.getDevice(), false)), trueValues(manager, rowIds.size()));
-        }
+        this.seen = keep(manager.create(tokens, new Shape(batch, capacity)).toDevice(manager.getDevice(), false));
       }
     }
 
@@ -284,19 +281,19 @@ public final class Generator {
       return array;
     }
 
-    private static NDArray trueValues(NDManager manager, long count) {
-      return manager.ones(new Shape(count), DataType.BOOLEAN, manager.getDevice());
-    }
-
     NDArray uniformsFor(int step) {
       NDArray row = Nd.narrow(uniforms, 0, step, step + 1).reshape(uniforms.getShape().get(1));
       return rows == uniforms.getShape().get(1) ? row : row.get(new NDIndex("{}", originalRows));
     }
 
-    void recordTokens(NDArray ids) {
-      if (presence != null) {
-        NDArray rowIndex = manager.arange(0, rows, 1, DataType.INT64, manager.getDevice());
-        presence.set(new NDIndex("{}, {}", rowIndex, ids), trueValues(manager, rows));
+    /** The seen-token columns for a penalty, or null when there is none. */
+    NDArray seenUpTo(long end) {
+      return seen == null ? null : Nd.narrow(seen, 1, 0, end);
+    }
+
+    void recordTokens(NDArray ids, long slot) {
+      if (seen != null) {
+        seen.set(new NDIndex().addAllDim().addSliceDim(slot, slot + 1), ids.reshape(rows, 1));
       }
     }
 
@@ -304,8 +301,8 @@ public final class Generator {
       padding = replace(padding, rowIndex);
       keyBias = replace(keyBias, rowIndex);
       originalRows = replace(originalRows, rowIndex);
-      if (presence != null) {
-        presence = replace(presence, rowIndex);
+      if (seen != null) {
+        seen = replace(seen, rowIndex);
       }
       rows = rowIndex.getShape().get(0);
     }
@@ -318,7 +315,7 @@ public final class Generator {
 
     @Override
     public void close() {
-      for (NDArray array : new NDArray[] {padding, keyBias, presence, uniforms, originalRows}) {
+      for (NDArray array : new NDArray[] {padding, keyBias, seen, uniforms, originalRows}) {
         if (array != null) {
           array.close();
         }

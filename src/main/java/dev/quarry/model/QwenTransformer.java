@@ -59,7 +59,7 @@ final class QwenTransformer implements AutoCloseable {
     this.attentionScale = (float) Math.pow(config.headDim(), -0.5);
   }
 
-  static QwenTransformer load(ModelConfig config, CheckpointTensors tensors, NDManager manager)
+  static QwenTransformer load(ModelConfig config, WeightSource tensors, NDManager manager)
       throws ModelLoadException {
     long hidden = config.hiddenSize();
     long queryWidth = (long) config.attentionHeads() * config.headDim();

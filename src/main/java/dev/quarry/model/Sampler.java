@@ -1,9 +1,9 @@
 package dev.quarry.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -38,14 +38,33 @@ final class Sampler {
     return parameters.repetitionPenalty() != 1.0;
   }
 
-  /** Repetition penalty (where presence is true) then temperature: HF's first two processors. */
-  NDArray process(NDArray logits, NDArray presence) {
-    NDArray scores = logits;
-    if (parameters.repetitionPenalty() != 1.0) {
-      float penalty = (float) parameters.repetitionPenalty();
-      NDArray penalized = Nd.where(scores.lt(0f), scores.mul(penalty), scores.div(penalty));
-      scores = Nd.where(presence, penalized, scores);
+  /**
+   * HF's repetition penalty: the logits of tokens already in the sequence are divided by the
+   * penalty when positive and multiplied when negative. Works on the seen tokens' columns only
+   * (gather, then an in-place scatter), never on a rows x vocabulary mask; duplicates are harmless
+   * because every copy of a token receives the same value.
+   *
+   * @param logits [rows, vocab], modified in place
+   * @param seenTokens [rows, seen] int64 ids of tokens in each sequence (prompt included)
+   */
+  NDArray penalize(NDArray logits, NDArray seenTokens) {
+    if (parameters.repetitionPenalty() == 1.0 || seenTokens == null) {
+      return logits;
     }
+    float penalty = (float) parameters.repetitionPenalty();
+    NDArray seen = logits.gather(seenTokens, 1);
+    NDArray penalized = Nd.where(seen.lt(0f), seen.mul(penalty), seen.div(penalty));
+    long rows = seenTokens.getShape().get(0);
+    long count = seenTokens.getShape().get(1);
+    NDArray rowIndex = logits.getManager().arange(0, rows, 1, DataType.INT64, logits.getDevice()).reshape(rows, 1)
+        .broadcast(new Shape(rows, count));
+    logits.set(new NDIndex("{}, {}", rowIndex, seenTokens), penalized);
+    return logits;
+  }
+
+  /** Repetition penalty then temperature over the whole row: HF's first two processors. */
+  NDArray process(NDArray logits, NDArray seenTokens) {
+    NDArray scores = penalize(logits.duplicate(), seenTokens);
     if (parameters.temperature() != 1.0) {
       scores = scores.div((float) parameters.temperature());
     }
@@ -55,22 +74,32 @@ final class Sampler {
   /** The candidate set a draw chooses from, most likely first, with its probabilities. */
   private record Candidates(NDArray ids, NDArray probabilities, NDArray unresolved, boolean fullVocabularyOrder) {}
 
+  /**
+   * @param scores penalised logits, temperature not yet applied (it is applied to the candidates
+   *     only when top-k makes that sufficient: dividing by a positive temperature keeps the order)
+   */
   private Candidates candidates(NDArray scores, boolean exact) {
     NDManager manager = scores.getManager();
     long rows = scores.getShape().get(0);
     int topK = parameters.topK();
     boolean useTopK = topK > 0 && topK < vocabulary;
     boolean useTopP = parameters.topP() < 1.0;
+    float temperature = (float) parameters.temperature();
     NDArray unresolved = manager.zeros(new Shape(rows), DataType.BOOLEAN, scores.getDevice());
     if (!useTopK && !useTopP) {
-      return new Candidates(null, scores.softmax(-1), unresolved, true);
+      NDArray scaled = temperature == 1f ? scores : scores.div(temperature);
+      return new Candidates(null, scaled.softmax(-1), unresolved, true);
     }
+    NDArray scaled = useTopK || temperature == 1f ? scores : scores.div(temperature);
     int count = exact ? vocabulary : useTopK ? Math.min(vocabulary, topK + 1) : Math.min(vocabulary, TOP_P_CANDIDATES);
-    NDList top = scores.topK(count, -1, true, true);
+    NDList top = scaled.topK(count, -1, true, true);
     NDArray values = top.get(0);
     NDArray ids = top.get(1);
     NDArray probabilities;
     if (useTopK) {
+      if (temperature != 1f) {
+        values = values.div(temperature);
+      }
       NDArray kth = Nd.narrow(values, 1, topK - 1, topK);
       NDArray kept = values.gte(kth);
       if (count < vocabulary) {
@@ -80,8 +109,8 @@ final class Sampler {
           DataType.FLOAT32, scores.getDevice()));
       probabilities = masked.softmax(-1);
     } else if (count < vocabulary) {
-      NDArray max = scores.max(new int[] {-1}, true);
-      NDArray logSumExp = scores.sub(max).exp().sum(new int[] {-1}, true).log().add(max);
+      NDArray max = Nd.narrow(values, 1, 0, 1);
+      NDArray logSumExp = scaled.sub(max).exp().sum(new int[] {-1}, true).log().add(max);
       probabilities = values.sub(logSumExp).exp();
     } else {
       probabilities = values.softmax(-1);
@@ -104,13 +133,13 @@ final class Sampler {
    * Draws one token per row.
    *
    * @param logits raw logits [rows, vocab]
-   * @param presence [rows, vocab] booleans, tokens already in each sequence (only read with a penalty)
+   * @param seenTokens [rows, seen] int64 ids already in each sequence (only read with a penalty; may be null)
    * @param uniforms [rows] numbers in [0, 1)
    * @param exact consider the whole vocabulary (slow; for rows flagged by a fast draw)
    * @return [rows] int64 token ids; -1 marks a row the fast draw could not decide exactly
    */
-  NDArray sample(NDArray logits, NDArray presence, NDArray uniforms, boolean exact) {
-    NDArray scores = process(logits, presence);
+  NDArray sample(NDArray logits, NDArray seenTokens, NDArray uniforms, boolean exact) {
+    NDArray scores = penalize(needsPresence() ? logits.duplicate() : logits, seenTokens);
     Candidates candidates = candidates(scores, exact);
     long rows = scores.getShape().get(0);
     NDArray probabilities = candidates.probabilities();
@@ -137,8 +166,8 @@ final class Sampler {
    * to 1): HF's processors applied and the result renormalised, as HF's softmax of the processed
    * scores gives it.
    */
-  NDArray distribution(NDArray logits, NDArray presence) {
-    NDArray scores = process(logits, presence);
+  NDArray distribution(NDArray logits, NDArray seenTokens) {
+    NDArray scores = penalize(logits.duplicate(), seenTokens);
     Candidates candidates = candidates(scores, true);
     NDArray probabilities = candidates.probabilities();
     NDArray normalized = probabilities.div(probabilities.sum(new int[] {1}, true));

@@ -25,8 +25,9 @@ import java.util.zip.GZIPInputStream;
  * embedded default can regenerate a checkpoint instead of storing it.
  *
  * <p>Qwen3: hidden 64, 2 layers, 4 query heads of width 32 (head_dim set explicitly), 2 key/value
- * heads, tied embeddings. Qwen2: hidden 64, 2 layers, 4 heads of width 16, 2 key/value heads, q/k/v
- * biases, a separate lm_head. Both use Qwen's 151,936-row vocabulary.
+ * heads, tied embeddings, a 40,960-position context. Qwen2: hidden 64, 2 layers, 4 heads of width
+ * 16, 2 key/value heads, q/k/v biases, a separate lm_head, a 32,768-position context. Both use
+ * Qwen's 151,936-row vocabulary and RoPE base 1,000,000 (the values of the real families).
  */
 public final class TinyCheckpoint {
 
@@ -53,9 +54,9 @@ public final class TinyCheckpoint {
   public static ModelConfig config(Architecture architecture) {
     return architecture == Architecture.QWEN3
         ? new ModelConfig(Architecture.QWEN3, "quarry-tiny-qwen3", VOCABULARY, 64, 192, 2, 4, 2, 32, 1e-6, 1_000_000,
-            4096, true, false, false, 151_643, List.of(151_645), -1)
+            40_960, true, false, false, 151_643, List.of(151_645), -1)
         : new ModelConfig(Architecture.QWEN2, "quarry-tiny-qwen2", VOCABULARY, 64, 160, 2, 4, 2, 16, 1e-6, 1_000_000,
-            4096, false, true, false, 151_643, List.of(151_645), -1);
+            32_768, false, true, false, 151_643, List.of(151_645), -1);
   }
 
   /** Writes the checkpoint into {@code directory} (created if needed; existing files are replaced). */

@@ -150,13 +150,13 @@ class GenerationTest {
   @Test
   void refusesPromptsThatCannotFitInsteadOfClamping() {
     CausalLanguageModel model = TinyModels.model("qwen3");
-    int[] longPrompt = new int[4000];
+    int[] longPrompt = new int[40_900];
     Arrays.fill(longPrompt, 9707);
     assertThatThrownBy(() -> model.generator().generate(List.of(new int[] {1}, longPrompt),
         SamplingParameters.greedy(), 100, 0))
         .isInstanceOf(PromptTooLongException.class)
-        .hasMessageContaining("prompt 1 has 4000 tokens")
-        .hasMessageContaining("4096");
+        .hasMessageContaining("prompt 1 has 40900 tokens")
+        .hasMessageContaining("40960");
     assertThatThrownBy(() -> model.generator().generate(List.of(new int[0]), SamplingParameters.greedy(), 4, 0))
         .hasMessageContaining("prompt 0 is empty");
     assertThatThrownBy(() -> model.generator().generate(List.of(new int[] {200_000}), SamplingParameters.greedy(), 4, 0))

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
@@ -20,12 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class SamplerTest {
 
-  private static NDArray presence(NDManager manager, int[] context, int vocabulary) {
-    boolean[] mask = new boolean[vocabulary];
-    for (int token : context) {
-      mask[token] = true;
+  private static NDArray seen(NDManager manager, int[] context) {
+    long[] ids = new long[context.length];
+    for (int i = 0; i < context.length; i++) {
+      ids[i] = context[i];
     }
-    return manager.create(mask, new Shape(1, vocabulary));
+    return manager.create(ids, new Shape(1, context.length));
   }
 
   @Test
@@ -47,7 +46,7 @@ class SamplerTest {
         int[] context = Vectors.json().convertValue(testCase.get("context"), int[].class);
         NDArray rowLogits = logits.get(new NDIndex().addSliceDim(row, row + 1));
         float[] actual = new Sampler(parameters, vocabulary)
-            .distribution(rowLogits, presence(manager, context, vocabulary)).toFloatArray();
+            .distribution(rowLogits, seen(manager, context)).toFloatArray();
         Map<Integer, Double> expected = new HashMap<>();
         for (int i = 0; i < testCase.get("indices").size(); i++) {
           expected.put(testCase.get("indices").get(i).asInt(), testCase.get("probabilities").get(i).asDouble());
@@ -84,15 +83,14 @@ class SamplerTest {
         draws[i] = (i + 0.5f) / grid;
       }
       NDArray uniforms = manager.create(draws);
-      NDArray noPresence = manager.zeros(new Shape(grid, vocabulary), DataType.BOOLEAN);
       for (SamplingParameters parameters : List.of(new SamplingParameters(0.7, 0.9, 50, 1.0),
           new SamplingParameters(1.0, 0.8, 0, 1.0), new SamplingParameters(1.5, 1.0, 30, 1.0),
           new SamplingParameters(2.0, 1.0, 0, 1.0))) {
         Sampler sampler = new Sampler(parameters, vocabulary);
-        float[] probabilities = sampler.distribution(Nd.narrow(rows, 0, 0, 1), Nd.narrow(noPresence, 0, 0, 1))
+        float[] probabilities = sampler.distribution(Nd.narrow(rows, 0, 0, 1), null)
             .toFloatArray();
-        long[] fast = sampler.sample(rows, noPresence, uniforms, false).toLongArray();
-        long[] exact = sampler.sample(rows, noPresence, uniforms, true).toLongArray();
+        long[] fast = sampler.sample(rows, null, uniforms, false).toLongArray();
+        long[] exact = sampler.sample(rows, null, uniforms, true).toLongArray();
         int[] counts = new int[vocabulary];
         for (int i = 0; i < grid; i++) {
           assertThat(fast[i]).as("%s fast draw %d", parameters, i).isEqualTo(exact[i]);
@@ -120,10 +118,9 @@ class SamplerTest {
       }
       logits[613] = 5f;
       NDArray row = manager.create(logits, new Shape(1, 1000));
-      NDArray presence = manager.zeros(new Shape(1, 1000), DataType.BOOLEAN);
       Sampler greedy = new Sampler(SamplingParameters.greedy(), 1000);
       for (float u : new float[] {0f, 0.3f, 0.999f}) {
-        assertThat(greedy.sample(row, presence, manager.create(new float[] {u}), false).toLongArray()).containsExactly(613);
+        assertThat(greedy.sample(row, null, manager.create(new float[] {u}), false).toLongArray()).containsExactly(613);
       }
     }
   }
@@ -136,13 +133,12 @@ class SamplerTest {
       logits[7] = 2f;
       logits[9] = 2f; // ties with token 7 for second place; HF's top-k=2 keeps both
       NDArray row = manager.create(logits, new Shape(1, 100));
-      NDArray presence = manager.zeros(new Shape(1, 100), DataType.BOOLEAN);
       Sampler sampler = new Sampler(new SamplingParameters(1.0, 1.0, 2, 1.0), 100);
       NDArray u = manager.create(new float[] {0.99f});
-      assertThat(sampler.sample(row, presence, u, false).toLongArray()).containsExactly(-1);
-      float[] distribution = sampler.distribution(row, presence).toFloatArray();
+      assertThat(sampler.sample(row, null, u, false).toLongArray()).containsExactly(-1);
+      float[] distribution = sampler.distribution(row, null).toFloatArray();
       assertThat(distribution[7]).isPositive().isEqualTo(distribution[9]);
-      assertThat(sampler.sample(row, presence, u, true).toLongArray()[0]).isIn(7L, 9L);
+      assertThat(sampler.sample(row, null, u, true).toLongArray()[0]).isIn(7L, 9L);
     }
   }
 
@@ -151,11 +147,10 @@ class SamplerTest {
     try (NDManager manager = TinyModels.newManager()) {
       int vocabulary = 20_000;
       NDArray flat = manager.zeros(new Shape(1, vocabulary));
-      NDArray presence = manager.zeros(new Shape(1, vocabulary), DataType.BOOLEAN);
       Sampler sampler = new Sampler(new SamplingParameters(1.0, 0.5, 0, 1.0), vocabulary);
       NDArray u = manager.create(new float[] {0.5f});
-      assertThat(sampler.sample(flat, presence, u, false).toLongArray()).containsExactly(-1);
-      float[] distribution = sampler.distribution(flat, presence).toFloatArray();
+      assertThat(sampler.sample(flat, null, u, false).toLongArray()).containsExactly(-1);
+      float[] distribution = sampler.distribution(flat, null).toFloatArray();
       long kept = 0;
       for (float probability : distribution) {
         kept += probability > 0 ? 1 : 0;
@@ -168,8 +163,8 @@ class SamplerTest {
   void repetitionPenaltyFollowsTheSignOfTheLogit() {
     try (NDManager manager = TinyModels.newManager()) {
       NDArray logits = manager.create(new float[] {2f, -2f, 2f, -2f}, new Shape(1, 4));
-      NDArray presence = manager.create(new boolean[] {true, true, false, false}, new Shape(1, 4));
-      float[] processed = new Sampler(new SamplingParameters(2.0, 1.0, 0, 1.25), 4).process(logits, presence)
+      NDArray seen = manager.create(new long[] {1, 0, 1}, new Shape(1, 3));
+      float[] processed = new Sampler(new SamplingParameters(2.0, 1.0, 0, 1.25), 4).process(logits, seen)
           .toFloatArray();
       assertThat(processed).containsExactly(0.8f, -1.25f, 1f, -1f);
     }
