@@ -43,8 +43,9 @@ public final class ModelBenchmark {
       double gflopPerSecond, double rooflineFraction) {}
 
   /** The run: the GEMM roofline, the figures, and how busy the machine was. */
-  public record Report(String gemm, double gemmGflopPerSecond, int threads, String ompWaitPolicy,
-      int availableProcessors, double loadAverageBefore, double loadAverageAfter, List<Figure> figures) {}
+  public record Report(String gemm, double gemmGflopPerSecond, double gemmAtStart, double gemmAtEnd, int threads,
+      String ompWaitPolicy, int availableProcessors, double loadAverageBefore, double loadAverageAfter,
+      List<Figure> figures) {}
 
   private ModelBenchmark() {}
 
@@ -54,7 +55,9 @@ public final class ModelBenchmark {
       JniUtils.setNumThreads(options.threads());
     }
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    double gemm = gemmGflopPerSecond(2048, 5);
+    // The roofline is the best of several measurements, so a busy moment cannot flatter the fractions.
+    double gemmAtStart = gemmGflopPerSecond(2048, 5);
+    double gemm = gemmAtStart;
     List<Figure> figures = new ArrayList<>();
     Path directory = Files.createTempDirectory("quarry-bench");
     try {
@@ -73,9 +76,20 @@ public final class ModelBenchmark {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
+    double gemmAtEnd = gemmGflopPerSecond(2048, 5);
+    if (gemmAtEnd > gemm) {
+      List<Figure> rescaled = new ArrayList<>();
+      for (Figure figure : figures) {
+        rescaled.add(new Figure(figure.model(), figure.workload(), figure.batch(), figure.tokens(), figure.seconds(),
+            figure.tokensPerSecond(), figure.gflopPerSecond(), round(figure.gflopPerSecond() / gemmAtEnd, 3)));
+      }
+      figures = rescaled;
+      gemm = gemmAtEnd;
+    }
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     String waitPolicy = System.getenv("OMP_WAIT_POLICY");
-    return new Report("f32 2048x2048 @ 2048x2048", round(gemm, 1), JniUtils.getNumThreads(),
+    return new Report("f32 2048x2048 @ 2048x2048", round(gemm, 1), round(gemmAtStart, 1), round(gemmAtEnd, 1),
+        JniUtils.getNumThreads(),
         waitPolicy == null ? "(unset)" : waitPolicy, Runtime.getRuntime().availableProcessors(), round(loadBefore, 2),
         round(loadAfter, 2), figures);
   }

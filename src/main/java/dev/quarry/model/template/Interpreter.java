@@ -103,7 +103,7 @@ final class Interpreter {
       }
       assign(block.target(), value, scope);
     } else if (statement instanceof Node.MacroDef macro) {
-      scope.variables.put(macro.name(), macro(macro.parameters(), macro.defaults(), macro.body(), scope, null));
+      scope.variables.put(macro.name(), macro(macro.parameters(), macro.defaults(), macro.body(), scope));
     } else if (statement instanceof Node.Break brk) {
       line = brk.line();
       if (loopDepth == 0) {
@@ -137,7 +137,7 @@ final class Interpreter {
       out.append(PyValues.str(value));
     } else if (statement instanceof Node.CallBlock block) {
       line = block.line();
-      PyCallable caller = macro(block.parameters(), List.of(), block.body(), scope, null);
+      PyCallable caller = macro(block.parameters(), List.of(), block.body(), scope);
       Object callee = evaluate(block.call().callee(), scope);
       List<Object> arguments = new ArrayList<>();
       Map<String, Object> keywords = new LinkedHashMap<>();
@@ -180,7 +180,7 @@ final class Interpreter {
         Scope iteration = new Scope(scope);
         assign(loop.target(), items.get(i), iteration);
         context.moveTo(i);
-        iteration.variables.put("loop", recursion == null ? context : new RecursiveLoop(context));
+        iteration.variables.put("loop", context);
         try {
           execute(loop.body(), iteration, out);
         } catch (LoopSignal signal) {
@@ -194,16 +194,7 @@ final class Interpreter {
     }
   }
 
-  /** {@code loop} in a recursive for: callable as {@code loop(children)} and still has attributes. */
-  private record RecursiveLoop(LoopContext context) implements PyCallable {
-    @Override
-    public Object call(List<Object> arguments, Map<String, Object> keywords) {
-      return context.recursion.call(arguments, keywords);
-    }
-  }
-
-  private PyCallable macro(List<String> parameters, List<Expr> defaults, List<Stmt> body, Scope definition,
-      Object unused) {
+  private PyCallable macro(List<String> parameters, List<Expr> defaults, List<Stmt> body, Scope definition) {
     return (arguments, keywords) -> {
       Scope inner = new Scope(definition);
       int firstDefault = parameters.size() - defaults.size();

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code loop} variable inside a for loop, with Jinja2's attributes. */
-final class LoopContext {
+final class LoopContext implements PyCallable {
 
   private final List<Object> items;
   private final int depth;
@@ -51,6 +51,15 @@ final class LoopContext {
       };
       default -> null;
     };
+  }
+
+  /** {@code loop(children)} in a {@code recursive} for loop renders the body for the children. */
+  @Override
+  public Object call(List<Object> arguments, java.util.Map<String, Object> keywords) {
+    if (recursion == null) {
+      throw new TemplateException("TypeError: 'LoopContext' object is not callable (the loop is not recursive)");
+    }
+    return recursion.call(arguments, keywords);
   }
 
   @Override
