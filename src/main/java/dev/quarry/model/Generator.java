@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -79,10 +80,37 @@ public final class Generator {
     for (int i = 0; i < batch; i++) {
       outputs.add(new ArrayList<>());
     }
+    // Identical prompts (Grail samples 16 rollouts of each problem) are prefilled once and their
+    // cache rows copied, which gives the same values as prefilling every copy.
+    List<int[]> distinct = new ArrayList<>();
+    long[] sourceRow = new long[batch];
+    for (int i = 0; i < batch; i++) {
+      int found = -1;
+      for (int j = 0; j < distinct.size() && found < 0; j++) {
+        if (Arrays.equals(distinct.get(j), prompts.get(i))) {
+          found = j;
+        }
+      }
+      if (found < 0) {
+        found = distinct.size();
+        distinct.add(prompts.get(i));
+      }
+      sourceRow[i] = found;
+    }
     try (NDManager manager = transformer.manager().newSubManager();
-        KvCache cache = new KvCache(manager, config, batch, capacity)) {
+        KvCache cache = new KvCache(manager, config, distinct.size(), capacity)) {
       State state = new State(manager, prompts, padding, capacity, sampler, maxNewTokens, seed, config.vocabSize());
-      NDArray logits = prefill(state, prompts, longest, cache);
+      NDArray logits = prefill(manager, distinct, longest, cache);
+      if (distinct.size() < batch) {
+        try (NDScope scope = new NDScope()) {
+          NDArray rowIndex = manager.create(sourceRow).toDevice(manager.getDevice(), false);
+          cache.keepRows(rowIndex);
+          NDArray expanded = logits.get(new NDIndex("{}", rowIndex));
+          NDScope.unregister(expanded);
+          logits.close();
+          logits = expanded;
+        }
+      }
       int[] originalOfRow = new int[batch];
       for (int i = 0; i < batch; i++) {
         originalOfRow[i] = i;
@@ -186,43 +214,45 @@ public final class Generator {
   }
 
   /** Runs the left-padded prompts through the model in chunks; returns the logits of each prompt's last token. */
-  private NDArray prefill(State state, List<int[]> prompts, int longest, KvCache cache) {
+  private NDArray prefill(NDManager manager, List<int[]> prompts, int longest, KvCache cache) {
     int batch = prompts.size();
     ModelConfig config = transformer.config();
     long[] ids = new long[batch * longest];
     long[] positions = new long[batch * longest];
+    float[] keyBias = new float[batch * longest];
     for (int b = 0; b < batch; b++) {
       int[] prompt = prompts.get(b);
       int pad = longest - prompt.length;
       for (int j = 0; j < longest; j++) {
         ids[b * longest + j] = j < pad ? padTokenId : prompt[j - pad];
         positions[b * longest + j] = Math.max(0, j - pad);
+        keyBias[b * longest + j] = j < pad ? KvCache.MASKED : 0f;
       }
     }
-    NDManager manager = state.manager;
-    NDArray allIds = manager.create(ids, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
-    NDArray allPositions = manager.create(positions, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
-    long attentionLimit = Math.max(1, transformer.attentionBlockFloats()
-        / ((long) batch * config.attentionHeads() * longest));
-    long chunk = Math.max(1, Math.min(Math.min(longest, prefillRows / batch), attentionLimit));
-    NDArray lastHidden = null;
-    for (long start = 0; start < longest; start += chunk) {
-      long end = Math.min(longest, start + chunk);
-      try (NDScope scope = new NDScope()) {
-        NDArray bias = Nd.narrow(state.keyBias, 1, 0, end).reshape(batch, 1, 1, end)
-            .add(transformer.causalBias(start, end).reshape(1, 1, end - start, end));
-        NDArray hidden = transformer.extend(Nd.narrow(allIds, 1, start, end), Nd.narrow(allPositions, 1, start, end),
-            cache, start, bias);
-        if (end == longest) {
-          lastHidden = Nd.narrow(hidden, 1, end - start - 1, end - start).reshape(batch, config.hiddenSize());
-          lastHidden = transformer.logits(lastHidden);
-          NDScope.unregister(lastHidden);
+    NDArray lastLogits = null;
+    try (NDScope outer = new NDScope()) {
+      NDArray allIds = manager.create(ids, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
+      NDArray allPositions = manager.create(positions, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
+      NDArray allBias = manager.create(keyBias, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
+      long attentionLimit = Math.max(1, transformer.attentionBlockFloats()
+          / ((long) batch * config.attentionHeads() * longest));
+      long chunk = Math.max(1, Math.min(Math.min(longest, prefillRows / batch), attentionLimit));
+      for (long start = 0; start < longest; start += chunk) {
+        long end = Math.min(longest, start + chunk);
+        try (NDScope scope = new NDScope()) {
+          NDArray bias = Nd.narrow(allBias, 1, 0, end).reshape(batch, 1, 1, end)
+              .add(transformer.causalBias(start, end).reshape(1, 1, end - start, end));
+          NDArray hidden = transformer.extend(Nd.narrow(allIds, 1, start, end),
+              Nd.narrow(allPositions, 1, start, end), cache, start, bias);
+          if (end == longest) {
+            NDArray last = Nd.narrow(hidden, 1, end - start - 1, end - start).reshape(batch, config.hiddenSize());
+            lastLogits = transformer.logits(last);
+            NDScope.unregister(lastLogits);
+          }
         }
       }
     }
-    allIds.close();
-    allPositions.close();
-    return lastHidden;
+    return lastLogits;
   }
 
   /** Per-generation device state that follows the batch rows: padding, key bias, seen tokens, uniforms. */

@@ -36,8 +36,4 @@ public record SamplingParameters(double temperature, double topP, int topK, doub
   public static SamplingParameters unmodified() {
     return new SamplingParameters(1.0, 1.0, 0, 1.0);
   }
-
-  public boolean isGreedy() {
-    return topK == 1;
-  }
 }

@@ -148,6 +148,18 @@ class GenerationTest {
   }
 
   @Test
+  void identicalPromptsArePrefilledOnceAndGiveTheSameCompletions() {
+    CausalLanguageModel model = TinyModels.model("qwen2");
+    List<int[]> prompts = prompts(Vectors.load("generate_qwen2.json").get("generations"));
+    SamplingParameters penalized = new SamplingParameters(1.0, 1.0, 1, 1.3);
+    List<Completion> alone0 = model.generator().generate(List.of(prompts.get(0)), penalized, 10, 0, Set.of());
+    List<Completion> alone1 = model.generator().generate(List.of(prompts.get(1)), penalized, 10, 0, Set.of());
+    List<Completion> mixed = model.generator().generate(List.of(prompts.get(0), prompts.get(1), prompts.get(0),
+        prompts.get(0)), penalized, 10, 0, Set.of());
+    assertThat(mixed).containsExactly(alone0.get(0), alone1.get(0), alone0.get(0), alone0.get(0));
+  }
+
+  @Test
   void refusesPromptsThatCannotFitInsteadOfClamping() {
     CausalLanguageModel model = TinyModels.model("qwen3");
     int[] longPrompt = new int[40_900];
