@@ -111,66 +111,69 @@ public final class Generator {
           logits = expanded;
         }
       }
-      int[] originalOfRow = new int[batch];
-      for (int i = 0; i < batch; i++) {
-        originalOfRow[i] = i;
-      }
-      for (int step = 0; step < maxNewTokens; step++) {
-        try (NDScope scope = new NDScope()) {
-          NDArray uniforms = state.uniformsFor(step);
-          NDArray seen = state.seenUpTo((long) longest + step);
-          NDArray ids = sampler.sample(logits, seen, uniforms, false);
-          long[] chosen = ids.toLongArray();
-          if (containsUnresolved(chosen)) {
-            ids = sampler.sample(logits, seen, uniforms, true);
-            chosen = ids.toLongArray();
-          }
-          List<Integer> activeRows = new ArrayList<>();
-          for (int row = 0; row < chosen.length; row++) {
-            int original = originalOfRow[row];
-            if (reasons[original] != null) {
-              continue;
-            }
-            int token = (int) chosen[row];
-            outputs.get(original).add(token);
-            if (stopTokens.contains(token)) {
-              reasons[original] = StopReason.EOS;
-            } else if (outputs.get(original).size() >= maxNewTokens) {
-              reasons[original] = StopReason.MAX_NEW_TOKENS;
-            } else {
-              activeRows.add(row);
-            }
-          }
-          if (activeRows.isEmpty()) {
-            break;
-          }
-          state.recordTokens(ids, (long) longest + step);
-          NDArray next = ids;
-          if (activeRows.size() < chosen.length && activeRows.size() <= chosen.length * 3 / 4) {
-            long[] keep = activeRows.stream().mapToLong(Integer::longValue).toArray();
-            NDArray rowIndex = manager.create(keep).toDevice(manager.getDevice(), false);
-            cache.keepRows(rowIndex);
-            state.keepRows(rowIndex);
-            next = ids.get(new NDIndex("{}", rowIndex));
-            int[] remapped = new int[keep.length];
-            for (int i = 0; i < keep.length; i++) {
-              remapped[i] = originalOfRow[(int) keep[i]];
-            }
-            originalOfRow = remapped;
-          }
-          long rows = originalOfRow.length;
-          long slot = (long) longest + step;
-          NDArray positions = state.padding.neg().add(slot).reshape(rows, 1);
-          NDArray bias = Nd.narrow(state.keyBias, 1, 0, slot + 1).reshape(rows, 1, 1, slot + 1);
-          NDArray hidden = transformer.extend(next.reshape(rows, 1), positions, cache, slot, bias);
-          NDArray nextLogits = transformer.logits(hidden.reshape(rows, config.hiddenSize()));
-          NDScope.unregister(nextLogits);
-          logits.close();
-          logits = nextLogits;
+      try {
+        int[] originalOfRow = new int[batch];
+        for (int i = 0; i < batch; i++) {
+          originalOfRow[i] = i;
         }
+        for (int step = 0; step < maxNewTokens; step++) {
+          try (NDScope scope = new NDScope()) {
+            NDArray uniforms = state.uniformsFor(step);
+            NDArray seen = state.seenUpTo((long) longest + step);
+            NDArray ids = sampler.sample(logits, seen, uniforms, false);
+            long[] chosen = ids.toLongArray();
+            if (containsUnresolved(chosen)) {
+              ids = sampler.sample(logits, seen, uniforms, true);
+              chosen = ids.toLongArray();
+            }
+            List<Integer> activeRows = new ArrayList<>();
+            for (int row = 0; row < chosen.length; row++) {
+              int original = originalOfRow[row];
+              if (reasons[original] != null) {
+                continue;
+              }
+              int token = (int) chosen[row];
+              outputs.get(original).add(token);
+              if (stopTokens.contains(token)) {
+                reasons[original] = StopReason.EOS;
+              } else if (outputs.get(original).size() >= maxNewTokens) {
+                reasons[original] = StopReason.MAX_NEW_TOKENS;
+              } else {
+                activeRows.add(row);
+              }
+            }
+            if (activeRows.isEmpty()) {
+              break;
+            }
+            state.recordTokens(ids, (long) longest + step);
+            NDArray next = ids;
+            if (activeRows.size() < chosen.length && activeRows.size() <= chosen.length * 3 / 4) {
+              long[] keep = activeRows.stream().mapToLong(Integer::longValue).toArray();
+              NDArray rowIndex = manager.create(keep).toDevice(manager.getDevice(), false);
+              cache.keepRows(rowIndex);
+              state.keepRows(rowIndex);
+              next = ids.get(new NDIndex("{}", rowIndex));
+              int[] remapped = new int[keep.length];
+              for (int i = 0; i < keep.length; i++) {
+                remapped[i] = originalOfRow[(int) keep[i]];
+              }
+              originalOfRow = remapped;
+            }
+            long rows = originalOfRow.length;
+            long slot = (long) longest + step;
+            NDArray positions = state.padding.neg().add(slot).reshape(rows, 1);
+            NDArray bias = Nd.narrow(state.keyBias, 1, 0, slot + 1).reshape(rows, 1, 1, slot + 1);
+            NDArray hidden = transformer.extend(next.reshape(rows, 1), positions, cache, slot, bias);
+            NDArray nextLogits = transformer.logits(hidden.reshape(rows, config.hiddenSize()));
+            NDScope.unregister(nextLogits);
+            logits.close();
+            logits = nextLogits;
+          }
+        }
+      } finally {
+        logits.close();
+        state.close();
       }
-      logits.close();
-      state.close();
     }
     List<Completion> completions = new ArrayList<>(batch);
     for (int i = 0; i < batch; i++) {

@@ -38,7 +38,8 @@ final class Nd {
   static NDArray rmsNorm(NDArray x, NDArray weight, double epsilon) {
     NDArray inverse = x.square().mean(new int[] {-1}, true).add((float) epsilon).sqrt();
     inverse = inverse.getNDArrayInternal().rdiv(1f);
-    return weight.mul(x.mul(inverse));
+    // x first, so the result belongs to the caller's (scoped) manager rather than the weight's.
+    return x.mul(inverse).mul(weight);
   }
 
   /** SiLU(x) = x * sigmoid(x). */
