@@ -40,7 +40,7 @@ public final class ModelBenchmark {
 
   /** One measurement. */
   public record Figure(String model, String workload, int batch, long tokens, double seconds, double tokensPerSecond,
-      double gflopPerSecond, double rooflineFraction) {}
+      double gflopPerSecond, double rooflineFraction, double gemmJustBefore) {}
 
   /** The run: the GEMM roofline, the figures, and how busy the machine was. */
   public record Report(String gemm, double gemmGflopPerSecond, double gemmAtStart, double gemmAtEnd, int threads,
@@ -81,7 +81,8 @@ public final class ModelBenchmark {
       List<Figure> rescaled = new ArrayList<>();
       for (Figure figure : figures) {
         rescaled.add(new Figure(figure.model(), figure.workload(), figure.batch(), figure.tokens(), figure.seconds(),
-            figure.tokensPerSecond(), figure.gflopPerSecond(), round(figure.gflopPerSecond() / gemmAtEnd, 3)));
+            figure.tokensPerSecond(), figure.gflopPerSecond(), round(figure.gflopPerSecond() / gemmAtEnd, 3),
+            figure.gemmJustBefore()));
       }
       figures = rescaled;
       gemm = gemmAtEnd;
@@ -125,12 +126,13 @@ public final class ModelBenchmark {
       for (int i = 0; i < batch; i++) {
         prompts.add(randomTokens(random, options.promptTokens()));
       }
+      double probe = gemmGflopPerSecond(1024, 3);
       long started = System.nanoTime();
       List<Completion> completions = generator.generate(prompts, sampling, options.newTokens(), batch);
       double seconds = (System.nanoTime() - started) / 1e9;
       long tokens = completions.stream().mapToLong(Completion::length).sum();
       double flops = batch * generationFlops(config, options.promptTokens(), options.newTokens());
-      figures.add(figure(name, "generate", batch, tokens, seconds, flops, gemm));
+      figures.add(figure(name, "generate", batch, tokens, seconds, flops, gemm, probe));
     }
     ProofForward proof = new ProofForward(transformer);
     List<int[]> sequences = new ArrayList<>();
@@ -141,19 +143,21 @@ public final class ModelBenchmark {
       promptLengths[i] = promptLength;
     }
     proof.run(sequences.subList(0, 1), new int[] {promptLength}, ProofOptions.miner()); // warm-up
+    double probe = gemmGflopPerSecond(1024, 3);
     long started = System.nanoTime();
     proof.run(sequences, promptLengths, ProofOptions.miner());
     double seconds = (System.nanoTime() - started) / 1e9;
     long tokens = (long) options.proofSequences() * options.proofLength();
     double flops = options.proofSequences() * proofFlops(config, options.proofLength(), promptLength);
-    figures.add(figure(name, "proof-forward", options.proofSequences(), tokens, seconds, flops, gemm));
+    figures.add(figure(name, "proof-forward", options.proofSequences(), tokens, seconds, flops, gemm, probe));
   }
 
+  /** The figure; {@code probe} is a quick 1024-cube GEMM measured just before, showing contention. */
   private static Figure figure(String name, String workload, int batch, long tokens, double seconds, double flops,
-      double gemm) {
+      double gemm, double probe) {
     double gflopPerSecond = flops / seconds / 1e9;
     return new Figure(name, workload, batch, tokens, round(seconds, 3), round(tokens / seconds, 1),
-        round(gflopPerSecond, 2), round(gflopPerSecond / gemm, 3));
+        round(gflopPerSecond, 2), round(gflopPerSecond / gemm, 3), round(probe, 1));
   }
 
   private static double round(double value, int digits) {
