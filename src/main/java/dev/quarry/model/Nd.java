@@ -34,12 +34,21 @@ final class Nd {
     return JniUtils.slice((PtNDArray) x, resolved, start, end, 1);
   }
 
-  /** RMSNorm over the last axis, in the order transformers computes it: w * (x * (1 / sqrt(mean(x^2) + eps))). */
+  /** RMSNorm over the last axis: w * (x / sqrt(mean(x^2) + eps)), as transformers computes it. */
   static NDArray rmsNorm(NDArray x, NDArray weight, double epsilon) {
-    NDArray inverse = x.square().mean(new int[] {-1}, true).add((float) epsilon).sqrt();
-    inverse = inverse.getNDArrayInternal().rdiv(1f);
     // x first, so the result belongs to the caller's (scoped) manager rather than the weight's.
-    return x.mul(inverse).mul(weight);
+    return rmsNorm(x, epsilon).mul(weight);
+  }
+
+  /**
+   * RMSNorm without its weight (for norms whose weight was folded into the next projection). The
+   * mean square comes from one norm() pass rather than squaring the whole tensor.
+   */
+  static NDArray rmsNorm(NDArray x, double epsilon) {
+    long width = x.getShape().get(x.getShape().dimension() - 1);
+    NDArray norm = JniUtils.norm((PtNDArray) x, 2, new int[] {-1}, true);
+    NDArray inverse = norm.square().div((float) width).add((float) epsilon).sqrt();
+    return x.mul(inverse.getNDArrayInternal().rdiv(1f));
   }
 
   /** SiLU(x) = x * sigmoid(x). */
