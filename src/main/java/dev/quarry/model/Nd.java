@@ -17,8 +17,30 @@ final class Nd {
 
   private Nd() {}
 
-  /** {@code x @ weight^T + bias} (bias may be null), as torch.nn.functional.linear. */
+  /** Inputs with at most this many rows take the transposed product (see {@link #linear}). */
+  static final long SKINNY_ROWS = 256;
+
+  /**
+   * {@code x @ weight^T + bias} (bias may be null), as torch.nn.functional.linear. For few rows
+   * (decoding) it computes {@code (weight @ x^T)^T} instead: the same dot products, but MKL runs a
+   * tall-by-skinny product 25-50% faster here than a skinny-by-wide one.
+   */
   static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    long[] shape = x.getShape().getShape();
+    long inputs = shape[shape.length - 1];
+    long rows = x.size() / Math.max(1, inputs);
+    if (rows > 1 && rows <= SKINNY_ROWS) {
+      long outputs = weight.getShape().get(0);
+      NDArray transposed = weight.matMul(x.reshape(rows, inputs).transpose());
+      // reshape(-1) copies the [outputs, rows] product into row-major [rows, outputs] order.
+      NDArray out = transposed.transpose().reshape(-1).reshape(rows, outputs);
+      if (bias != null) {
+        out = out.add(bias);
+      }
+      long[] outShape = shape.clone();
+      outShape[outShape.length - 1] = outputs;
+      return out.reshape(outShape);
+    }
     NDList out = bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias);
     return out.singletonOrThrow();
   }
