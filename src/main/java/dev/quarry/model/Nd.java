@@ -19,17 +19,19 @@ final class Nd {
 
   /** Inputs with at most this many rows take the transposed product (see {@link #linear}). */
   static final long SKINNY_ROWS = 256;
+  /** ... when each row is at least this wide; narrower products cost less than the extra copy. */
+  static final long SKINNY_MIN_INPUTS = 256;
 
   /**
    * {@code x @ weight^T + bias} (bias may be null), as torch.nn.functional.linear. For few rows
-   * (decoding) it computes {@code (weight @ x^T)^T} instead: the same dot products, but MKL runs a
-   * tall-by-skinny product 25-50% faster here than a skinny-by-wide one.
+   * (decoding) of enough width it computes {@code (weight @ x^T)^T} instead: the same dot products,
+   * but MKL runs a tall-by-skinny product 25-50% faster here than a skinny-by-wide one.
    */
   static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
     long[] shape = x.getShape().getShape();
     long inputs = shape[shape.length - 1];
     long rows = x.size() / Math.max(1, inputs);
-    if (rows > 1 && rows <= SKINNY_ROWS) {
+    if (rows > 1 && rows <= SKINNY_ROWS && inputs >= SKINNY_MIN_INPUTS) {
       long outputs = weight.getShape().get(0);
       NDArray transposed = weight.matMul(x.reshape(rows, inputs).transpose());
       // reshape(-1) copies the [outputs, rows] product into row-major [rows, outputs] order.
