@@ -52,6 +52,10 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--skip-mid", description = "Only benchmark the tiny checkpoint.")
     boolean skipMid;
 
+    @Option(names = "--repeats", defaultValue = "2",
+        description = "Runs per figure; the fastest counts (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--threads", defaultValue = "0",
         description = "libtorch intra-op threads (default: libtorch's choice, one per core).")
     int threads;
@@ -65,7 +69,7 @@ public final class BenchCommand implements Runnable {
         throw new UserError("--prompt-tokens and --new-tokens must be >= 1, --proof-length >= 2");
       }
       ModelBenchmark.Options options = new ModelBenchmark.Options(List.copyOf(batches), promptTokens, newTokens, 16,
-          proofLength, !skipMid, threads);
+          proofLength, !skipMid, threads, repeats);
       JsonOutput.print(spec.commandLine().getOut(), ModelBenchmark.run(options));
       return 0;
     }

@@ -31,10 +31,10 @@ public final class ModelBenchmark {
 
   /** What to run. */
   public record Options(List<Integer> batchSizes, int promptTokens, int newTokens, int proofSequences,
-      int proofLength, boolean includeMid, int threads) {
+      int proofLength, boolean includeMid, int threads, int repeats) {
 
     public static Options defaults() {
-      return new Options(List.of(1, 4, 16, 64), 64, 32, 16, 512, true, 0);
+      return new Options(List.of(1, 4, 16, 64), 64, 32, 16, 512, true, 0, 2);
     }
   }
 
@@ -126,11 +126,21 @@ public final class ModelBenchmark {
       for (int i = 0; i < batch; i++) {
         prompts.add(randomTokens(random, options.promptTokens()));
       }
-      double probe = gemmGflopPerSecond(1024, 3);
-      long started = System.nanoTime();
-      List<Completion> completions = generator.generate(prompts, sampling, options.newTokens(), batch);
-      double seconds = (System.nanoTime() - started) / 1e9;
-      long tokens = completions.stream().mapToLong(Completion::length).sum();
+      // Best of several runs: on a shared machine a single run mostly measures the neighbours.
+      double probe = 0;
+      double seconds = Double.MAX_VALUE;
+      long tokens = 0;
+      for (int repeat = 0; repeat < Math.max(1, options.repeats()); repeat++) {
+        double nearby = gemmGflopPerSecond(1024, 3);
+        long started = System.nanoTime();
+        List<Completion> completions = generator.generate(prompts, sampling, options.newTokens(), batch);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        if (elapsed < seconds) {
+          seconds = elapsed;
+          probe = nearby;
+          tokens = completions.stream().mapToLong(Completion::length).sum();
+        }
+      }
       double flops = batch * generationFlops(config, options.promptTokens(), options.newTokens());
       figures.add(figure(name, "generate", batch, tokens, seconds, flops, gemm, probe));
     }
@@ -143,16 +153,24 @@ public final class ModelBenchmark {
       promptLengths[i] = promptLength;
     }
     proof.run(sequences.subList(0, 1), new int[] {promptLength}, ProofOptions.miner()); // warm-up
-    double probe = gemmGflopPerSecond(1024, 3);
-    long started = System.nanoTime();
-    proof.run(sequences, promptLengths, ProofOptions.miner());
-    double seconds = (System.nanoTime() - started) / 1e9;
+    double probe = 0;
+    double seconds = Double.MAX_VALUE;
+    for (int repeat = 0; repeat < Math.max(1, options.repeats()); repeat++) {
+      double nearby = gemmGflopPerSecond(1024, 3);
+      long started = System.nanoTime();
+      proof.run(sequences, promptLengths, ProofOptions.miner());
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      if (elapsed < seconds) {
+        seconds = elapsed;
+        probe = nearby;
+      }
+    }
     long tokens = (long) options.proofSequences() * options.proofLength();
     double flops = options.proofSequences() * proofFlops(config, options.proofLength(), promptLength);
     figures.add(figure(name, "proof-forward", options.proofSequences(), tokens, seconds, flops, gemm, probe));
   }
 
-  /** The figure; {@code probe} is a quick 1024-cube GEMM measured just before, showing contention. */
+  /** The figure; {@code probe} is a quick 1024-cube GEMM measured just before its best run, showing contention. */
   private static Figure figure(String name, String workload, int batch, long tokens, double seconds, double flops,
       double gemm, double probe) {
     double gflopPerSecond = flops / seconds / 1e9;
