@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +54,7 @@ final class CheckpointTensors implements WeightSource, AutoCloseable {
       if (Files.isRegularFile(index)) {
         JsonNode weightMap = readIndex(index);
         Map<String, SafetensorsFile> byShard = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> entries = weightMap.fields();
-        while (entries.hasNext()) {
-          Map.Entry<String, JsonNode> entry = entries.next();
+        for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
           String shardName = entry.getValue().asText();
           SafetensorsFile shard = byShard.get(shardName);
           if (shard == null) {

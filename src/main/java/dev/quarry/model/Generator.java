@@ -103,6 +103,7 @@ public final class Generator {
       NDArray logits = prefill(manager, distinct, longest, cache);
       if (distinct.size() < batch) {
         try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
           NDArray rowIndex = manager.create(sourceRow).toDevice(manager.getDevice(), false);
           cache.keepRows(rowIndex);
           NDArray expanded = logits.get(new NDIndex("{}", rowIndex));
@@ -118,6 +119,7 @@ public final class Generator {
         }
         for (int step = 0; step < maxNewTokens; step++) {
           try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
             NDArray uniforms = state.uniformsFor(step);
             NDArray seen = state.seenUpTo((long) longest + step);
             NDArray ids = sampler.sample(logits, seen, uniforms, false);
@@ -234,6 +236,7 @@ public final class Generator {
     }
     NDArray lastLogits = null;
     try (NDScope outer = new NDScope()) {
+      outer.suppressNotUsedWarning();
       NDArray allIds = manager.create(ids, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
       NDArray allPositions = manager.create(positions, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
       NDArray allBias = manager.create(keyBias, new Shape(batch, longest)).toDevice(manager.getDevice(), false);
@@ -243,6 +246,7 @@ public final class Generator {
       for (long start = 0; start < longest; start += chunk) {
         long end = Math.min(longest, start + chunk);
         try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
           NDArray bias = Nd.narrow(allBias, 1, 0, end).reshape(batch, 1, 1, end)
               .add(transformer.causalBias(start, end).reshape(1, 1, end - start, end));
           NDArray hidden = transformer.extend(Nd.narrow(allIds, 1, start, end),

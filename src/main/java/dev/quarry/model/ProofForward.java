@@ -61,6 +61,7 @@ public final class ProofForward {
       List<int[]> subBatch = sequences.subList(start, end);
       List<ProofResult> finished = new ArrayList<>();
       try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
         NDArray hidden = transformer.forwardPacked(subBatch);
         int offset = 0;
         for (int i = 0; i < subBatch.size(); i++) {
@@ -113,6 +114,7 @@ public final class ProofForward {
       int rowEnd = Math.min(tokens.length - 1, rowStart + logitChunkRows);
       int rows = rowEnd - rowStart;
       try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
         long[] targets = new long[rows];
         for (int r = 0; r < rows; r++) {
           targets[r] = tokens[rowStart + r + 1];

@@ -155,6 +155,7 @@ final class QwenTransformer implements AutoCloseable {
     long capacity = Math.max(length, Math.min(Math.max(256, ropeLength * 2), config.maxPositionEmbeddings()));
     int dim = config.headDim();
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray exponents = manager.arange(0, dim, 2, DataType.INT64).toType(DataType.FLOAT32, false).div((float) dim);
       NDArray inverseFrequency = exponents.getNDArrayInternal().rpow((float) config.ropeTheta());
       inverseFrequency = inverseFrequency.getNDArrayInternal().rdiv(1f);

@@ -27,6 +27,7 @@ final class RandomWeights implements WeightSource {
   @Override
   public NDArray loadStacked(NDManager manager, List<String> names, List<long[]> shapes) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray result = null;
       for (int i = 0; i < names.size(); i++) {
         NDArray part = load(manager, names.get(i), shapes.get(i));

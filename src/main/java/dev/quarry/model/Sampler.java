@@ -151,7 +151,7 @@ final class Sampler {
     NDArray ids;
     if (candidates.fullVocabularyOrder()) {
       // Rounding can push the target to the total: fall back to the most likely token.
-      ids = Nd.where(choice.gte((long) count), probabilities.argMax(1), choice);
+      ids = Nd.where(choice.gte(count), probabilities.argMax(1), choice);
     } else {
       NDArray lastKept = probabilities.gt(0f).toType(DataType.INT64, false).sum(new int[] {1}).sub(1L);
       NDArray clamped = choice.minimum(lastKept).maximum(0L);

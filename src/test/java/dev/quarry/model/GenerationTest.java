@@ -57,6 +57,7 @@ class GenerationTest {
     int promptLength = 25;
     NDManager manager = transformer.manager();
     try (NDScope scope = new NDScope(); KvCache cache = new KvCache(manager, model.config(), 1, sequence.length)) {
+      scope.suppressNotUsedWarning();
       NDArray full = transformer.logits(transformer.forwardPacked(List.of(sequence)));
       float[] fullLogits = full.toFloatArray();
       int vocabulary = model.config().vocabSize();

@@ -35,6 +35,7 @@ class SamplerTest {
     int vocabulary = model.config().vocabSize();
     QwenTransformer transformer = model.transformer();
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDManager manager = transformer.manager();
       NDArray logits = transformer.logits(transformer.forwardPacked(List.of(prompt)));
       int checked = 0;
