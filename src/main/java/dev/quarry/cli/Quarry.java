@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
       StorageCommand.class,
       GodCommand.class,
       DatasetsCommand.class,
+      ModelCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {
