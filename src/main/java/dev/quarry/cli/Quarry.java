@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       StorageCommand.class,
       GodCommand.class,
       CommandLine.HelpCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, BenchCommand.class})
     })
 public final class Quarry implements Runnable {
 

@@ -198,6 +198,20 @@ public final class SafetensorsFile implements AutoCloseable {
         .order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /**
+   * A read-only mapping of part of a tensor's bytes, for tensors too large to map at once (over
+   * 2 GiB) or to stream in chunks. The range must lie inside the tensor.
+   */
+  public ByteBuffer mapRange(String name, long byteOffset, int byteLength) throws IOException {
+    TensorInfo info = require(name);
+    if (byteOffset < 0 || byteLength < 0 || byteOffset + byteLength > info.byteLength()) {
+      throw new IllegalArgumentException("range [" + byteOffset + ", " + (byteOffset + byteLength)
+          + ") is outside tensor '" + name + "' of " + info.byteLength() + " bytes");
+    }
+    return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.dataBegin() + byteOffset, byteLength)
+        .order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   /** The tensor as {@link TensorData} backed by a mapping of this file. */
   public TensorData tensorData(String name) throws IOException {
     TensorInfo info = require(name);

@@ -74,6 +74,20 @@ class SafetensorsFileTest {
   }
 
   @Test
+  void mapsAPartOfATensor() throws IOException {
+    float[] values = {1f, 2f, 3f, 4f, 5f, 6f};
+    Path target = directory.resolve("range.safetensors");
+    SafetensorsWriter.write(target, List.of(TensorData.ofFloat32("t", new long[] {3, 2}, values)), Map.of());
+    try (SafetensorsFile file = SafetensorsFile.open(target)) {
+      ByteBuffer secondRow = file.mapRange("t", 8, 8);
+      assertThat(secondRow.getFloat(0)).isEqualTo(3f);
+      assertThat(secondRow.getFloat(4)).isEqualTo(4f);
+      assertThatThrownBy(() -> file.mapRange("t", 20, 8)).hasMessageContaining("outside tensor 't'");
+      assertThatThrownBy(() -> file.mapRange("missing", 0, 4)).hasMessageContaining("'missing' is not in");
+    }
+  }
+
+  @Test
   void refusesTruncatedFiles() throws IOException {
     byte[] good = Files.readAllBytes(resource("reference.safetensors"));
     Path truncated = directory.resolve("truncated.safetensors");

@@ -1,0 +1,73 @@
+package dev.quarry.cli;
+
+import dev.quarry.model.ModelBenchmark;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code quarry bench ...}: throughput figures for this machine. Benchmarks print numbers; they
+ * never pass or fail. Other areas add their own subcommands here.
+ */
+@Command(
+    name = "bench",
+    description = "Measure throughput on this machine (prints figures as JSON).",
+    mixinStandardHelpOptions = true,
+    subcommands = {BenchCommand.ModelBench.class})
+public final class BenchCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true,
+      description = "Generation tokens/s at several batch sizes and proof-forward tokens/s for the tiny checkpoint "
+          + "and a mid-size random Qwen3, each as a fraction of this machine's f32 GEMM GFLOP/s measured in the same run.")
+  static final class ModelBench implements Callable<Integer> {
+    @Mixin Verbosity verbosity;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,4,16,64",
+        description = "Generation batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--prompt-tokens", defaultValue = "64", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--new-tokens", defaultValue = "32", description = "Tokens generated per sequence (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--proof-length", defaultValue = "512",
+        description = "Tokens per proof-forward sequence, 16 sequences (default: ${DEFAULT-VALUE}).")
+    int proofLength;
+
+    @Option(names = "--skip-mid", description = "Only benchmark the tiny checkpoint.")
+    boolean skipMid;
+
+    @Option(names = "--threads", defaultValue = "0",
+        description = "libtorch intra-op threads (default: libtorch's choice, one per core).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+      if (batches.isEmpty() || batches.stream().anyMatch(batch -> batch < 1)) {
+        throw new UserError("--batches must list positive batch sizes");
+      }
+      if (promptTokens < 1 || newTokens < 1 || proofLength < 2) {
+        throw new UserError("--prompt-tokens and --new-tokens must be >= 1, --proof-length >= 2");
+      }
+      ModelBenchmark.Options options = new ModelBenchmark.Options(List.copyOf(batches), promptTokens, newTokens, 16,
+          proofLength, !skipMid, threads);
+      JsonOutput.print(spec.commandLine().getOut(), ModelBenchmark.run(options));
+      return 0;
+    }
+  }
+}
