@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
       ProtocolCommand.class,
       StorageCommand.class,
       GodCommand.class,
+      ModelCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
-    subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, BenchCommand.class})
     })
 public final class Quarry implements Runnable {
 
