@@ -67,6 +67,7 @@ public final class Metrics {
   private final Metric.Counter rollouts;
   private final Metric.Counter tokensGenerated;
   private final Metric.Counter groups;
+  private final Metric.Counter groupsDropped;
   private final Metric.Counter windows;
   private final Metric.Counter uploads;
   private final Metric.Counter uploadedBytes;
@@ -125,6 +126,7 @@ public final class Metrics {
     rollouts = counter("quarry_rollouts", "Rollouts generated, by node and device.", null);
     tokensGenerated = counter("quarry_tokens_generated", "Completion tokens generated, by node and device.", null);
     groups = counter("quarry_groups", "Problems finished, by outcome (a complete group is 16 rollouts).", null);
+    groupsDropped = counter("quarry_groups_dropped", "Groups left out of the window file, by reason.", null);
     windows = counter("quarry_windows", "Windows finished, by outcome.", null);
     uploads = counter("quarry_uploads", "Window file upload attempts, by outcome.", null);
     uploadedBytes = counter("quarry_uploaded", "Bytes of window files uploaded successfully.", MeasurementUnit.information().bytes());
@@ -201,6 +203,15 @@ public final class Metrics {
   /** A problem's group ended. */
   public void groupFinished(GroupOutcome outcome) {
     groups.withTags(nodeTags().withTag("outcome", label(outcome))).increment();
+  }
+
+  /**
+   * A group left out of the window file, by reason (an enum, e.g. the Grail glue's drop reasons:
+   * {@code prompt_too_long}, {@code short_completion}, {@code generation_failed}, {@code proof_failed},
+   * {@code evaluation_failed}, {@code deadline}).
+   */
+  public void groupDropped(Enum<?> reason) {
+    groupsDropped.withTags(nodeTags().withTag("reason", label(reason))).increment();
   }
 
   /** A device's current load; pass -1 for memory figures the device cannot report. */

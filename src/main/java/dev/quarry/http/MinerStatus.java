@@ -28,6 +28,8 @@ import java.util.List;
  * @param nodes one entry per cluster node
  * @param lastUpload the most recent upload attempt
  * @param lastError the most recent error worth an operator's attention, one line
+ * @param droppedGroups groups of the current window left out of the file, by reason (lower-case
+ *     reason names such as {@code short_completion} or {@code deadline})
  */
 public record MinerStatus(
     Instant time,
@@ -47,10 +49,20 @@ public record MinerStatus(
     DrandStatus drand,
     List<NodeLoad> nodes,
     UploadStatus lastUpload,
-    String lastError) {
+    String lastError,
+    java.util.Map<String, Integer> droppedGroups) {
 
   public MinerStatus {
     nodes = List.copyOf(nodes);
+    droppedGroups = droppedGroups == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(droppedGroups));
+  }
+
+  /** A status without drop counts (for services other than the Grail miner). */
+  public MinerStatus(Instant time, String version, String hotkey, int netuid, MinerPhase phase, Long windowStart,
+      Long checkpointWindow, Long currentBlock, Integer blocksLeft, int problems, int groups, int rollouts, long tokens,
+      double tokensPerSecond, DrandStatus drand, List<NodeLoad> nodes, UploadStatus lastUpload, String lastError) {
+    this(time, version, hotkey, netuid, phase, windowStart, checkpointWindow, currentBlock, blocksLeft, problems, groups,
+        rollouts, tokens, tokensPerSecond, drand, nodes, lastUpload, lastError, java.util.Map.of());
   }
 
   /** The status before any miner exists: phase {@link MinerPhase#STARTING}, nothing known. */

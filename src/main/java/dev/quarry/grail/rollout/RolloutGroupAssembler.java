@@ -58,6 +58,37 @@ public final class RolloutGroupAssembler {
    */
   public GroupOutcome assemble(PreparedProblem problem, long block, List<int[]> completions, List<ProofResult> proofs,
       List<Evaluation> evaluations, double timestamp) {
+    List<CommittedProof> committed = new ArrayList<>(proofs.size());
+    for (int i = 0; i < proofs.size(); i++) {
+      ProofResult proof = proofs.get(i);
+      if (proof.hiddenStates() == null) {
+        return new GroupOutcome.Dropped(problem.problemIndex(), GroupOutcome.DropReason.PROOF_FAILED,
+            "rollout " + i + ": the proof pass returned no hidden states");
+      }
+      committed.add(commit(proof));
+    }
+    return assembleCommitted(problem, block, completions, committed, evaluations, timestamp);
+  }
+
+  /**
+   * Reduces one proof result to what the file needs: the hidden state of every position becomes its
+   * sketch under this window's beacon.
+   */
+  public CommittedProof commit(ProofResult proof) {
+    if (proof.hiddenStates() == null) {
+      throw new IllegalArgumentException("the proof pass returned no hidden states");
+    }
+    int[] tokens = proof.tokens();
+    long[] sketches = sketch.commitAll(proof.hiddenStates(), tokens.length, proof.hiddenSize(), coefficients);
+    return new CommittedProof(tokens, proof.promptLength(), proof.completionLogprobs(), sketches);
+  }
+
+  /**
+   * As {@link #assemble}, with proofs already reduced by {@link #commit} (what a proof actor hands
+   * over).
+   */
+  public GroupOutcome assembleCommitted(PreparedProblem problem, long block, List<int[]> completions,
+      List<CommittedProof> proofs, List<Evaluation> evaluations, double timestamp) {
     int groupSize = parameters.rollouts().rolloutsPerProblem();
     int minimumCompletion = parameters.proof().challengeK();
     if (completions.size() != groupSize || proofs.size() != groupSize || evaluations.size() != groupSize) {
@@ -87,10 +118,10 @@ public final class RolloutGroupAssembler {
     return new GroupOutcome.Assembled(problem.problemIndex(), rows);
   }
 
-  private RolloutRow row(PreparedProblem problem, long block, int index, int[] completion, ProofResult proof,
+  private RolloutRow row(PreparedProblem problem, long block, int index, int[] completion, CommittedProof proof,
       Evaluation evaluation, double advantage, double timestamp) {
     int[] tokens = proof.tokens();
-    long[] sketches = sketch.commitAll(proof.hiddenStates(), tokens.length, proof.hiddenSize(), coefficients);
+    long[] sketches = proof.sketches();
     int layerIndex = parameters.proof().layerIndex();
     byte[] binding = CommitBinding.digest(tokens, context.beacon(), context.modelName(), layerIndex, sketches);
     RolloutResult result = new RolloutResult(evaluation.reward(), advantage, evaluation.success(),
@@ -107,15 +138,19 @@ public final class RolloutGroupAssembler {
   }
 
   /** Why a proof result cannot be committed for this rollout, or null when it can. */
-  private static String proofProblem(int[] prompt, int[] completion, ProofResult proof) {
+  private static String proofProblem(int[] prompt, int[] completion, CommittedProof proof) {
     int[] tokens = proof.tokens();
     if (proof.promptLength() != prompt.length || tokens.length != prompt.length + completion.length
         || !Arrays.equals(tokens, 0, prompt.length, prompt, 0, prompt.length)
         || !Arrays.equals(tokens, prompt.length, tokens.length, completion, 0, completion.length)) {
       return "the proof pass ran on a different sequence";
     }
-    if (proof.hiddenStates() == null) {
-      return "the proof pass returned no hidden states";
+    if (proof.sketches().length != tokens.length) {
+      return "the proof pass committed " + proof.sketches().length + " positions of " + tokens.length;
+    }
+    if (proof.completionLogprobs().length != completion.length) {
+      return "the proof pass returned " + proof.completionLogprobs().length + " logprobs for " + completion.length
+          + " completion tokens";
     }
     for (float logprob : proof.completionLogprobs()) {
       if (!Float.isFinite(logprob)) {
