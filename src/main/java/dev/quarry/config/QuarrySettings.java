@@ -52,9 +52,11 @@ public record QuarrySettings(
   public static QuarrySettings from(OperatorEnvironment environment, Path home) {
     Reader reader = new Reader(environment, home);
     ChainSettings chain = readChain(reader);
+    // Grail's names win; btcli's (what WalletLoader and btcli read) are the fallback, so a wallet
+    // configured either way resolves the same for mine, doctor and wallet.
     WalletSettings wallet = new WalletSettings(
-        reader.text(Variable.BT_WALLET_COLD, "default"),
-        reader.text(Variable.BT_WALLET_HOT, "default"),
+        reader.text(Variable.BT_WALLET_COLD, reader.text(Variable.BT_WALLET_NAME, "default")),
+        reader.text(Variable.BT_WALLET_HOT, reader.text(Variable.BT_WALLET_HOTKEY, "default")),
         reader.path(Variable.BT_WALLET_PATH, home.resolve(".bittensor").resolve("wallets")),
         reader.secret(Variable.QUARRY_WALLET_PASSWORD));
     Optional<BucketSettings> storage = readStorage(reader);

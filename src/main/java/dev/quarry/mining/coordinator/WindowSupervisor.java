@@ -273,7 +273,7 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
       }
       CheckpointSelector.Selection chosen = selection.join().orElseThrow();
       return blockHash.thenCombine(startTime, (hash, time) -> new Object[] {hash, time})
-          .thenCompose(chainFacts -> shared.setup().drand().forWindow(window).thenApply(drand -> {
+          .thenCompose(chainFacts -> beacon().thenApply(drand -> {
             String hash = (String) chainFacts[0];
             Instant time = (Instant) chainFacts[1];
             Instant deadline = shared.timing().uploadDeadline(time);
@@ -285,6 +285,25 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
             return new Planned(fresh, drand, null, null);
           }));
     });
+  }
+
+  /**
+   * The window's drand outcome, waiting at most three block times (and 10 s): a beacon that takes
+   * longer would cost the window more than it adds, so the window goes on without it, as when no
+   * relay answers.
+   */
+  private CompletableFuture<DrandOutcome> beacon() {
+    Duration limit = shared.timing().blockTime().multipliedBy(3);
+    if (limit.compareTo(Duration.ofSeconds(10)) > 0) {
+      limit = Duration.ofSeconds(10);
+    }
+    if (limit.compareTo(Duration.ofSeconds(1)) < 0) {
+      limit = Duration.ofSeconds(1);
+    }
+    long millis = limit.toMillis();
+    return shared.setup().drand().forWindow(window).toCompletableFuture()
+        .completeOnTimeout(new DrandOutcome.Skipped(DrandOutcome.Skipped.Reason.UNAVAILABLE,
+            "no verified beacon within " + millis + " ms"), millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private Behavior<MiningProtocol.CoordinatorCommand> onPlanned(Planned planned) {
