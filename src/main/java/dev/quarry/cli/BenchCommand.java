@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Measure throughput on this machine (prints figures as JSON).",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.ModelBench.class})
+    subcommands = {BenchCommand.ModelBench.class, BenchCommand.PipelineBench.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -71,6 +71,47 @@ public final class BenchCommand implements Runnable {
       ModelBenchmark.Options options = new ModelBenchmark.Options(List.copyOf(batches), promptTokens, newTokens, 16,
           proofLength, !skipMid, threads, repeats);
       JsonOutput.print(spec.commandLine().getOut(), ModelBenchmark.run(options));
+      return 0;
+    }
+  }
+
+  @Command(name = "pipeline", mixinStandardHelpOptions = true,
+      description = "Rollouts/s through the whole actor pipeline (coordinator, supervisor, node agent, streams, device worker) "
+          + "against calling the engine directly on the same problems and seeds, in one run, on the local network and tiny model.")
+  static final class PipelineBench implements Callable<Integer> {
+    @Mixin Verbosity verbosity;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--groups", defaultValue = "12", description = "Groups of 16 rollouts per measured run (default: ${DEFAULT-VALUE}).")
+    int groups;
+
+    @Option(names = "--max-tokens", defaultValue = "40", description = "Completion length (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--repeats", defaultValue = "2", description = "Measured runs per path; the fastest counts (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--work-dir", description = "Scratch directory (default: a temporary one, removed afterwards).")
+    java.nio.file.Path workDirectory;
+
+    @Override
+    public Integer call() throws Exception {
+      dev.quarry.mining.bench.PipelineBenchmark.Options options;
+      try {
+        options = new dev.quarry.mining.bench.PipelineBenchmark.Options(groups, maxTokens, repeats);
+      } catch (IllegalArgumentException invalid) {
+        throw new UserError("--groups, --max-tokens (>= 32) and --repeats: " + invalid.getMessage());
+      }
+      java.nio.file.Path scratch = workDirectory != null ? workDirectory : java.nio.file.Files.createTempDirectory("quarry-bench-");
+      try {
+        JsonOutput.print(spec.commandLine().getOut(), dev.quarry.mining.bench.PipelineBenchmark.run(options, scratch));
+      } finally {
+        if (workDirectory == null) {
+          try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(scratch)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+          }
+        }
+      }
       return 0;
     }
   }

@@ -119,7 +119,7 @@ public final class MineCommand implements Callable<Integer> {
     ActorSystem<Void> system = startSystem(ClusterConfiguration.load(node));
     LocalNetwork network = null;
     try {
-      network = LocalNetwork.start(new LocalNetwork.Settings(directory, block, 81, maxTokens, 7));
+      network = LocalNetwork.start(new LocalNetwork.Settings(directory, block, 81, maxTokens, 7, false, true));
       BlockingQueue<WindowReport> reports = new LinkedBlockingQueue<>();
       Metrics metrics = Metrics.create("local", GodCommand.version());
       WindowBeaconSource drand = noDrand ? new WindowBeaconSource(null, false)
@@ -244,7 +244,7 @@ public final class MineCommand implements Callable<Integer> {
             public void windowFinished(WindowReport report) {
               reports.add(report);
             }
-          }, GodCommand.version(), true);
+          }, GodCommand.version(), true, 0);
       NodeSettings node = settings.node();
       if (managementPort != null) {
         node = new NodeSettings(node.roles(), node.clusterHost(), node.clusterPort(), node.seedNodes(), node.managementHost(),

@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param version Quarry's version, for {@code /status}
  * @param commitCredentials whether the coordinator publishes the read credentials when the chain
  *     holds other ones (off only for tests that watch the chain)
+ * @param problemLimit at most this many problems per window (0: as many as the timing rule allows);
+ *     for benchmarks and smoke tests
  */
 public record MinerSetup(
     Keypair hotkey,
@@ -50,7 +52,8 @@ public record MinerSetup(
     Metrics metrics,
     MiningEvents events,
     String version,
-    boolean commitCredentials) {
+    boolean commitCredentials,
+    int problemLimit) {
 
   public MinerSetup {
     Objects.requireNonNull(hotkey, "hotkey");
@@ -66,6 +69,9 @@ public record MinerSetup(
     Objects.requireNonNull(metrics, "metrics");
     events = events == null ? MiningEvents.NONE : events;
     version = version == null ? "development" : version;
+    if (problemLimit < 0) {
+      throw new IllegalArgumentException("problem limit must be >= 0, got " + problemLimit);
+    }
   }
 
   /** Where window files wait for their upload. */
@@ -75,6 +81,12 @@ public record MinerSetup(
 
   public MinerSetup withEvents(MiningEvents listener) {
     return new MinerSetup(hotkey, netuid, chain, minerBucket, trainerBucket, drand, environments, devices, dataDirectory,
-        checkpointCache, safetyBlocks, protocol, metrics, listener, version, commitCredentials);
+        checkpointCache, safetyBlocks, protocol, metrics, listener, version, commitCredentials, problemLimit);
+  }
+
+  /** The same setup, handing out at most {@code limit} problems per window. */
+  public MinerSetup withProblemLimit(int limit) {
+    return new MinerSetup(hotkey, netuid, chain, minerBucket, trainerBucket, drand, environments, devices, dataDirectory,
+        checkpointCache, safetyBlocks, protocol, metrics, events, version, commitCredentials, limit);
   }
 }

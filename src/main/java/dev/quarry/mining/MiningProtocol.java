@@ -100,8 +100,13 @@ public final class MiningProtocol {
     }
   }
 
-  /** An agent's answer to {@link Survey}; its finished groups follow as {@link GroupFinished} messages. */
-  public record SurveyReply(long epoch, String node, ActorRef<AgentCommand> agent, List<WindowHolding> windows)
+  /**
+   * An agent's answer to {@link Survey}; its finished groups follow as {@link GroupFinished} messages.
+   *
+   * @param groupSeconds this node's recent time from grant to finished group (moving average), or 0
+   *     when it has none; a new coordinator starts its timing estimate from it
+   */
+  public record SurveyReply(long epoch, String node, ActorRef<AgentCommand> agent, List<WindowHolding> windows, double groupSeconds)
       implements CoordinatorCommand, MiningMessage {
     public SurveyReply {
       windows = List.copyOf(windows);

@@ -14,13 +14,14 @@ import java.util.Objects;
  * @param groups complete groups in the file
  * @param rollouts rows in the file
  * @param dropped groups that did not make it, by reason
+ * @param uploadStartedAt when the file was written and its upload began, or null
  * @param storedAt the object's LastModified as the bucket reports it, or null
  * @param uploadMillis how long the last upload attempt took, or 0
  * @param deadline the estimated {@code timestamp(W + 30) − 4 s} the upload was planned against
  * @param detail one line for operators (the failure, or why nothing was mined)
  */
 public record WindowReport(long windowStart, Outcome outcome, String objectKey, long bytes, int groups, int rollouts,
-    Map<String, Integer> dropped, Instant storedAt, long uploadMillis, Instant deadline, String detail) {
+    Map<String, Integer> dropped, Instant uploadStartedAt, Instant storedAt, long uploadMillis, Instant deadline, String detail) {
 
   /** How a window ended. */
   public enum Outcome {

@@ -38,6 +38,7 @@ public final class WindowTiming {
   private double blockSeconds;
   private Double generationSeconds;
   private Double uploadSeconds;
+  private boolean adopted;
   private long lastBlock = -1;
   private Instant lastBlockSeen;
 
@@ -79,8 +80,22 @@ public final class WindowTiming {
 
   /** Records how long one group took from being handed out to being finished (capped at a window's nominal length). */
   public synchronized void generationTook(Duration duration) {
+    adopted = false;
     double sample = Math.min(seconds(duration), windowLength * nominalBlockSeconds);
     generationSeconds = generationSeconds == null ? sample : ALPHA * sample + (1 - ALPHA) * generationSeconds;
+  }
+
+  /**
+   * Takes over a node's estimate when this one has none yet (a coordinator that replaced another):
+   * the slowest node's figure wins, since every grant must finish in time wherever it runs.
+   */
+  public synchronized void adoptGenerationEstimate(Duration reported) {
+    double sample = Math.min(seconds(reported), windowLength * nominalBlockSeconds);
+    if (!adopted && generationSeconds != null) {
+      return;
+    }
+    adopted = true;
+    generationSeconds = generationSeconds == null ? sample : Math.max(generationSeconds, sample);
   }
 
   /** Records how long one upload took. */

@@ -29,6 +29,7 @@ final class MiningCluster {
   static final class Recorder implements MiningEvents {
     final List<WindowReport> windows = new CopyOnWriteArrayList<>();
     final List<String> finished = new CopyOnWriteArrayList<>();
+    final List<Finished> finishedAt = new CopyOnWriteArrayList<>();
     final List<String> dropped = new CopyOnWriteArrayList<>();
     final List<WindowPlan> plans = new CopyOnWriteArrayList<>();
 
@@ -40,6 +41,7 @@ final class MiningCluster {
     @Override
     public void groupFinished(String node, long windowStart, long problemIndex) {
       finished.add(node + "|" + windowStart + "|" + problemIndex);
+      finishedAt.add(new Finished(node, windowStart, problemIndex, java.time.Instant.now()));
     }
 
     @Override
@@ -52,6 +54,9 @@ final class MiningCluster {
       windows.add(report);
     }
   }
+
+  /** A group a node finished, and when. */
+  record Finished(String node, long windowStart, long problemIndex, java.time.Instant at) {}
 
   /** One node: its actor system, its miner and its metrics. */
   record Node(String name, ActorSystem<Void> system, MiningNode miner, Metrics metrics) {

@@ -384,6 +384,9 @@ public final class MiningCoordinator {
       }
       nodeNames.put(reply.agent(), reply.node());
       surveyReplies.add(reply);
+      if (reply.groupSeconds() > 0) {
+        shared.timing().adoptGenerationEstimate(Duration.ofMillis((long) (reply.groupSeconds() * 1000)));
+      }
       for (MiningProtocol.WindowHolding holding : reply.windows()) {
         WindowPlan plan = holding.plan();
         long window = plan.windowStart();

@@ -114,6 +114,7 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
   private long uploadStarted;
   private String lastUploadFailure = "";
   private long uploadMillis;
+  private Instant uploadStartedAt;
 
   private WindowSupervisor(ActorContext<MiningProtocol.CoordinatorCommand> context,
       TimerScheduler<MiningProtocol.CoordinatorCommand> timers, CoordinatorContext shared,
@@ -346,8 +347,9 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
           inFlight.put(index, new Grant(request.node(), System.nanoTime()));
           request.replyTo().tell(new MiningProtocol.Granted(window, index, head));
         } else {
-          close("the timing rule");
-          request.replyTo().tell(new MiningProtocol.NoMoreWork(window, "not enough time left in the window"));
+          close(problems >= shared.setup().problemLimit() && shared.setup().problemLimit() > 0 ? "the problem limit"
+              : "the timing rule");
+          request.replyTo().tell(new MiningProtocol.NoMoreWork(window, "no more problems in this window"));
         }
       }
       default -> request.replyTo().tell(new MiningProtocol.NoMoreWork(window, "generation for the window is over"));
@@ -356,6 +358,10 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
   }
 
   private boolean mayStart() {
+    int limit = shared.setup().problemLimit();
+    if (limit > 0 && problems >= limit) {
+      return false;
+    }
     return shared.timing().mayStartGroup(window, head, Instant.now(), plan.uploadDeadline());
   }
 
@@ -494,6 +500,7 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
 
   private void startUpload() {
     state = State.UPLOADING;
+    uploadStartedAt = Instant.now();
     inFlight.keySet().forEach(index -> countDropped(GroupOutcome.DropReason.DEADLINE));
     inFlight.clear();
     if (collected.isEmpty()) {
@@ -572,7 +579,8 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
   }
 
   private WindowReport report(WindowReport.Outcome outcome, String key, long bytes, Instant storedAt, String detail) {
-    return new WindowReport(window, outcome, key, bytes, collected.size(), rollouts, droppedByName(), storedAt, uploadMillis,
+    return new WindowReport(window, outcome, key, bytes, collected.size(), rollouts, droppedByName(), uploadStartedAt, storedAt,
+        uploadMillis,
         plan == null ? null : plan.uploadDeadline(), detail);
   }
 

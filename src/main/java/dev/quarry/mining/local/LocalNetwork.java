@@ -72,17 +72,23 @@ public final class LocalNetwork implements AutoCloseable {
    * @param maxTokens the trainer's {@code generation_params.max_tokens} (small: a tiny model on a CPU)
    * @param seed seeds the chain's hashes and the tiny model's weights
    */
-  public record Settings(Path dataDirectory, Duration blockTime, int netuid, int maxTokens, long seed) {
+  public record Settings(Path dataDirectory, Duration blockTime, int netuid, int maxTokens, long seed, boolean manualBlocks,
+      boolean trainEveryWindow) {
     public static Settings defaults(Path dataDirectory) {
-      return new Settings(dataDirectory, Duration.ofMillis(500), 81, 40, 7);
+      return new Settings(dataDirectory, Duration.ofMillis(500), 81, 40, 7, false, true);
     }
 
     public Settings withBlockTime(Duration value) {
-      return new Settings(dataDirectory, value, netuid, maxTokens, seed);
+      return new Settings(dataDirectory, value, netuid, maxTokens, seed, manualBlocks, trainEveryWindow);
     }
 
     public Settings withMaxTokens(int value) {
-      return new Settings(dataDirectory, blockTime, netuid, value, seed);
+      return new Settings(dataDirectory, blockTime, netuid, value, seed, manualBlocks, trainEveryWindow);
+    }
+
+    /** Blocks only when the caller advances the chain, and only checkpoint 0 (for benchmarks). */
+    public Settings manual() {
+      return new Settings(dataDirectory, blockTime, netuid, maxTokens, seed, true, false);
     }
   }
 
@@ -108,7 +114,7 @@ public final class LocalNetwork implements AutoCloseable {
     this.trainerThread = trainerThread;
     this.trainerSchedule = chain.subscribeHeads(head -> {
       long window = (head.number() / 30) * 30;
-      if (head.number() % 30 == PUBLISH_OFFSET && window > trainer.lastPublished()) {
+      if (settings.trainEveryWindow() && head.number() % 30 == PUBLISH_OFFSET && window > trainer.lastPublished()) {
         trainerThread.submit(() -> {
           try {
             trainer.publish(window, window);
@@ -146,7 +152,7 @@ public final class LocalNetwork implements AutoCloseable {
       trainer.publish(0, 0);
       // Block 29 "now", so blocks keep pace with the wall clock and window 30 starts one block after start.
       Instant genesis = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(settings.blockTime().multipliedBy(29));
-      chain = LocalChain.start(new LocalChain.Config(settings.seed(), settings.blockTime(), genesis, true, 50, 64));
+      chain = LocalChain.start(new LocalChain.Config(settings.seed(), settings.blockTime(), genesis, !settings.manualBlocks(), 50, 64));
       chain.advance(29).toCompletableFuture().get(10, TimeUnit.SECONDS);
       chain.register(settings.netuid(), trainerKey.accountId(), trainerKey.accountId(), 1_000_000_000_000L, true)
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -239,7 +245,7 @@ public final class LocalNetwork implements AutoCloseable {
     return new MinerSetup(minerHotkey, settings.netuid(), chain, minerBucket(),
         TrainerBucket.fromChain(chain, settings.netuid(), ProtocolParameters.v5().incentive().trainerUid(), minerBucket()),
         drand, environments, devices, nodeDirectory, nodeDirectory.resolve("checkpoints"), 3, ProtocolParameters.v5(), metrics,
-        events, "local", true);
+        events, "local", true, 0);
   }
 
   @Override

@@ -130,6 +130,8 @@ public final class NodeAgent extends AbstractBehavior<MiningProtocol.AgentComman
   private ObjectStore trainerStore;
   private CheckpointConsumer consumer;
   private List<MinerStatus.DeviceLoad> lastLoads = List.of();
+  /** Moving average of grant-to-finish times of this node's groups, reported to a new coordinator. */
+  private double groupSeconds;
 
   private NodeAgent(ActorContext<MiningProtocol.AgentCommand> context, TimerScheduler<MiningProtocol.AgentCommand> timers,
       MinerSetup setup, ActorRef<MiningProtocol.CoordinatorCommand> coordinator, StatusBoard board, String node,
@@ -382,6 +384,7 @@ public final class NodeAgent extends AbstractBehavior<MiningProtocol.AgentComman
     RolloutPipeline.Result result = done.result();
     WindowState state = windows.get(result.windowStart());
     double seconds = result.took().toNanos() / 1e9;
+    groupSeconds = groupSeconds == 0 ? seconds : 0.2 * seconds + 0.8 * groupSeconds;
     if (result.outcome() instanceof GroupOutcome.Assembled assembled) {
       MiningProtocol.GroupFinished finished = new MiningProtocol.GroupFinished(result.windowStart(), result.problemIndex(), node,
           result.groupFile(), assembled.rows().size(), result.completionTokens(), seconds, result.device());
@@ -457,7 +460,7 @@ public final class NodeAgent extends AbstractBehavior<MiningProtocol.AgentComman
     for (WindowState state : windows.values()) {
       holdings.add(new MiningProtocol.WindowHolding(state.plan, state.highestGranted, new ArrayList<>(state.ledger.keySet())));
     }
-    survey.replyTo().tell(new MiningProtocol.SurveyReply(survey.epoch(), node, getContext().getSelf(), holdings));
+    survey.replyTo().tell(new MiningProtocol.SurveyReply(survey.epoch(), node, getContext().getSelf(), holdings, groupSeconds));
     for (WindowState state : windows.values()) {
       state.ledger.values().forEach(survey.replyTo()::tell);
     }

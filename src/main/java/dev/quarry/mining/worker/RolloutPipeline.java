@@ -11,9 +11,11 @@ import dev.quarry.mining.MiningProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.Done;
@@ -106,15 +108,23 @@ final class RolloutPipeline {
   /** Starts the pipeline; the kill switch aborts it (in-flight groups are abandoned), the stage completes when it ends. */
   Pair<UniqueKillSwitch, CompletionStage<Done>> run() {
     long window = work.windowStart();
+    // A problem is asked for only when a generation slot is free, so the coordinator hands problems to
+    // the nodes that can start them now; once it says "no more", the slots drain and the stream ends.
+    AtomicBoolean noMoreWork = new AtomicBoolean();
     return Source.repeat(window)
-        .mapAsync(1, this::nextGrant)
-        .takeWhile(answer -> answer instanceof MiningProtocol.Granted)
-        .map(answer -> Item.granted((MiningProtocol.Granted) answer))
+        .takeWhile(ignored -> !noMoreWork.get())
         .viaMat(KillSwitches.single(), Keep.right())
-        .mapAsync(1, item -> onBlocking(item, this::prepare))
-        .mapAsyncUnordered(generationParallelism, this::generate)
-        .mapAsyncUnordered(2, this::prove)
-        .mapAsyncUnordered(2, item -> onBlocking(item, this::assemble))
+        .mapAsyncUnordered(generationParallelism, ignored -> nextGrant(window).thenCompose(answer -> {
+          if (!(answer instanceof MiningProtocol.Granted granted)) {
+            noMoreWork.set(true);
+            return CompletableFuture.completedFuture(Optional.<Item>empty());
+          }
+          return onBlocking(Item.granted(granted), this::prepare).thenCompose(this::generate).thenApply(Optional::of);
+        }))
+        .filter(Optional::isPresent)
+        .map(Optional::get)
+        .mapAsyncUnordered(1, this::prove)
+        .mapAsyncUnordered(1, item -> onBlocking(item, this::assemble))
         .toMat(Sink.foreach(result -> host.finished(result)), Keep.both())
         .run(Materializer.matFromSystem(system));
   }
@@ -130,7 +140,7 @@ final class RolloutPipeline {
     });
   }
 
-  private <T> CompletionStage<T> onBlocking(Item item, Function<Item, T> step) {
+  private <T> CompletableFuture<T> onBlocking(Item item, Function<Item, T> step) {
     return CompletableFuture.supplyAsync(() -> step.apply(item), blocking);
   }
 
