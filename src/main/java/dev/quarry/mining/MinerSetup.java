@@ -84,6 +84,12 @@ public record MinerSetup(
         checkpointCache, safetyBlocks, protocol, metrics, listener, version, commitCredentials, problemLimit);
   }
 
+  /** The same setup on another chain and trainer bucket (tests wire a scripted node this way). */
+  public MinerSetup withChain(Chain otherChain, TrainerBucket otherTrainer, boolean commit) {
+    return new MinerSetup(hotkey, netuid, otherChain, minerBucket, otherTrainer, drand, environments, devices, dataDirectory,
+        checkpointCache, safetyBlocks, protocol, metrics, events, version, commit, problemLimit);
+  }
+
   /** The same setup, handing out at most {@code limit} problems per window. */
   public MinerSetup withProblemLimit(int limit) {
     return new MinerSetup(hotkey, netuid, chain, minerBucket, trainerBucket, drand, environments, devices, dataDirectory,

@@ -93,7 +93,8 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final EmbeddedS3Server s3;
+  private volatile EmbeddedS3Server s3;
+  private final AccessKey s3Key;
   private final LocalChain chain;
   private final Keypair minerHotkey;
   private final Keypair trainerHotkey;
@@ -102,10 +103,11 @@ public final class LocalNetwork implements AutoCloseable {
   private final ExecutorService trainerThread;
   private final HeadSubscription trainerSchedule;
 
-  private LocalNetwork(Settings settings, EmbeddedS3Server s3, LocalChain chain, Keypair minerHotkey,
+  private LocalNetwork(Settings settings, EmbeddedS3Server s3, AccessKey s3Key, LocalChain chain, Keypair minerHotkey,
       Keypair trainerHotkey, ObjectStore trainerStore, LocalTrainer trainer, ExecutorService trainerThread) {
     this.settings = settings;
     this.s3 = s3;
+    this.s3Key = s3Key;
     this.chain = chain;
     this.minerHotkey = minerHotkey;
     this.trainerHotkey = trainerHotkey;
@@ -162,7 +164,7 @@ public final class LocalNetwork implements AutoCloseable {
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.info("local network: chain at block {}, S3 at {} (objects under {}), miner {}", chain.headNumber(), s3.endpoint(),
           s3.root(), miner.ss58Address());
-      return new LocalNetwork(settings, s3, chain, miner, trainerKey, trainerStore, trainer, trainerThread);
+      return new LocalNetwork(settings, s3, key, chain, miner, trainerKey, trainerStore, trainer, trainerThread);
     } catch (IOException | RuntimeException exception) {
       closeQuietly(chain, trainerStore, s3, trainerThread);
       throw exception;
@@ -224,6 +226,17 @@ public final class LocalNetwork implements AutoCloseable {
   /** The miner's bucket (the server's one key pair reads and writes). */
   public ObjectStoreSettings minerBucket() {
     return s3.settings(MINER_BUCKET);
+  }
+
+  /** Stops the S3 server (an outage: every bucket call fails until {@link #startStorage()}). */
+  public synchronized void stopStorage() {
+    s3.close();
+    LOG.warn("local network: S3 server stopped");
+  }
+
+  /** Starts the S3 server again on the same port, with the same objects. */
+  public synchronized void startStorage() throws IOException {
+    s3 = EmbeddedS3Server.start(settings.dataDirectory().toAbsolutePath(), s3Key, s3.endpoint().getPort());
   }
 
   /** Where {@code DIR/s3/<bucket>/<key>} objects are. */
