@@ -171,8 +171,12 @@ public final class PipelineBenchmark {
     }
   }
 
-  /** The same groups as the pipeline makes, by calling the engine and the glue in a plain loop. */
-  static List<RolloutRow> direct(MinerSetup setup, WindowPlan plan, CausalLanguageModel model, int groups) throws Exception {
+  /**
+   * The same groups the pipeline makes for problems {@code 0 .. groups-1} of {@code plan}, by calling
+   * the engine and the Grail glue in a plain loop on this thread (same seeds and batches as the
+   * device worker uses with 16 sequences per batch).
+   */
+  public static List<RolloutRow> direct(MinerSetup setup, WindowPlan plan, CausalLanguageModel model, int groups) throws Exception {
     CheckpointMetadata metadata = plan.metadata();
     ThinkingMode mode = metadata.thinkingMode();
     GenerationParams generation = metadata.generationParams();
