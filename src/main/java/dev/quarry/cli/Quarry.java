@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       ModelCommand.class,
       BenchCommand.class,
       MineCommand.class,
+      DoctorCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {

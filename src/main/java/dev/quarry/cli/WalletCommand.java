@@ -30,15 +30,25 @@ public final class WalletCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The btwallet-style options shared by the subcommands. */
-  static final class WalletOptions {
-    @Option(names = "--wallet.name", description = "Wallet name (default: BT_WALLET_NAME or 'default').") String name;
-    @Option(names = "--wallet.hotkey", description = "Hotkey name (default: BT_WALLET_HOTKEY or 'default').") String hotkey;
-    @Option(names = "--wallet.path", description = "Wallets directory (default: BT_WALLET_PATH or ~/.bittensor/wallets).") String path;
+  /**
+   * btcli's flags over the configured wallet: {@code .env} and the environment are read by the
+   * configuration (the one parser of BT_WALLET_*), exactly as {@code quarry mine} and
+   * {@code quarry doctor} read them.
+   */
+  static final class Selection {
+    @Mixin EnvFileOption envFile;
+    @Mixin dev.quarry.cli.WalletOptions flags;
 
-    WalletLoader loader() {
-      Map<String, String> environment = System.getenv();
-      return new WalletLoader(path == null ? WalletLoader.defaultRoot(environment) : WalletLoader.expandHome(path), environment);
+    WalletLoader loader(dev.quarry.config.WalletSettings resolved) {
+      return new WalletLoader(resolved.walletsDirectory(), System.getenv());
+    }
+
+    dev.quarry.config.WalletSettings resolve() {
+      try {
+        return flags.resolve(dev.quarry.config.QuarrySettings.wallet(envFile.environment()));
+      } catch (dev.quarry.config.ConfigurationError problems) {
+        throw new UserError(problems.getMessage());
+      }
     }
   }
 
@@ -46,13 +56,14 @@ public final class WalletCommand implements Runnable {
   static final class Show implements Runnable {
     @Spec CommandSpec spec;
     @Mixin Verbosity verbosity;
-    @Mixin WalletOptions options;
+    @Mixin Selection options;
 
     @Override
     public void run() {
       Wallet wallet;
       try {
-        wallet = options.loader().wallet(options.name, options.hotkey);
+        dev.quarry.config.WalletSettings resolved = options.resolve();
+        wallet = options.loader(resolved).wallet(resolved.coldkey(), resolved.hotkey());
       } catch (KeyfileException e) {
         throw new UserError(e.getMessage());
       }
@@ -79,7 +90,7 @@ public final class WalletCommand implements Runnable {
   static final class NewHotkey implements Runnable {
     @Spec CommandSpec spec;
     @Mixin Verbosity verbosity;
-    @Mixin WalletOptions options;
+    @Mixin Selection options;
     @Option(names = "--words", defaultValue = "12", description = "12, 15, 18, 21 or 24 words.") int words;
     @Option(names = "--overwrite", description = "Replace an existing hotkey file.") boolean overwrite;
 
@@ -93,7 +104,8 @@ public final class WalletCommand implements Runnable {
       }
       Wallet wallet;
       try {
-        wallet = options.loader().createHotkey(options.name, options.hotkey, mnemonic, overwrite);
+        dev.quarry.config.WalletSettings resolved = options.resolve();
+        wallet = options.loader(resolved).createHotkey(resolved.coldkey(), resolved.hotkey(), mnemonic, overwrite);
       } catch (KeyfileException e) {
         throw new UserError(e.getMessage() + (overwrite ? "" : " (use --overwrite to replace it)"));
       }

@@ -52,13 +52,7 @@ public record QuarrySettings(
   public static QuarrySettings from(OperatorEnvironment environment, Path home) {
     Reader reader = new Reader(environment, home);
     ChainSettings chain = readChain(reader);
-    // Grail's names win; btcli's (what WalletLoader and btcli read) are the fallback, so a wallet
-    // configured either way resolves the same for mine, doctor and wallet.
-    WalletSettings wallet = new WalletSettings(
-        reader.text(Variable.BT_WALLET_COLD, reader.text(Variable.BT_WALLET_NAME, "default")),
-        reader.text(Variable.BT_WALLET_HOT, reader.text(Variable.BT_WALLET_HOTKEY, "default")),
-        reader.path(Variable.BT_WALLET_PATH, home.resolve(".bittensor").resolve("wallets")),
-        reader.secret(Variable.QUARRY_WALLET_PASSWORD));
+    WalletSettings wallet = readWallet(reader, home);
     Optional<BucketSettings> storage = readStorage(reader);
     MiningSettings mining = new MiningSettings(reader.integer(Variable.GRAIL_MINER_SAFETY_BLOCKS, 3, 0, 29));
     DrandSettings drand = new DrandSettings(
@@ -278,6 +272,30 @@ public record QuarrySettings(
         "the secret clients of the server sign with");
     reader.throwIfProblems();
     return key.orElseThrow();
+  }
+
+  /**
+   * Only the wallet variables, checked as when loading everything: for {@code quarry wallet}, which
+   * must work whatever else the {@code .env} holds.
+   */
+  public static WalletSettings wallet(OperatorEnvironment environment) {
+    Path home = Path.of(System.getProperty("user.home"));
+    Reader reader = new Reader(environment, home);
+    WalletSettings wallet = readWallet(reader, home);
+    reader.throwIfProblems();
+    return wallet;
+  }
+
+  /**
+   * Grail's names win; btcli's (what btcli and the bittensor SDK read) are the fallback, so a wallet
+   * configured either way resolves the same for mine, doctor and wallet.
+   */
+  private static WalletSettings readWallet(Reader reader, Path home) {
+    return new WalletSettings(
+        reader.text(Variable.BT_WALLET_COLD, reader.text(Variable.BT_WALLET_NAME, "default")),
+        reader.text(Variable.BT_WALLET_HOT, reader.text(Variable.BT_WALLET_HOTKEY, "default")),
+        reader.path(Variable.BT_WALLET_PATH, home.resolve(".bittensor").resolve("wallets")),
+        reader.secret(Variable.QUARRY_WALLET_PASSWORD));
   }
 
   private static DeviceSettings readDevices(Reader reader) {
