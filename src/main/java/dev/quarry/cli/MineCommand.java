@@ -89,6 +89,15 @@ public final class MineCommand implements Callable<Integer> {
       description = "With --local: the local trainer's max_tokens (at least 32, the proof's challenge length; default: ${DEFAULT-VALUE}).")
   int maxTokens;
 
+  @Option(names = "--cluster-port", paramLabel = "PORT",
+      description = "With --local: this node's cluster (Artery) port, so other nodes can --join it (default: a free port).")
+  Integer clusterPort;
+
+  @Option(names = "--join", paramLabel = "HOST:PORT",
+      description = "With --local: join the local network another `quarry mine --local` runs in --data-dir, as a worker-only node "
+          + "(its cluster port is HOST:PORT). Runs until stopped.")
+  String join;
+
   @Option(names = "--management-port", paramLabel = "PORT",
       description = "Port of /health, /ready, /status and /metrics (default: QUARRY_MANAGEMENT_PORT; with --local a free port).")
   Integer managementPort;
@@ -101,6 +110,9 @@ public final class MineCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ --local
 
   private int runLocal() throws Exception {
+    if (join != null) {
+      return joinLocal();
+    }
     PrintWriter out = spec.commandLine().getOut();
     int target = windows == null ? 2 : windows;
     if (target < 1) {
@@ -114,8 +126,9 @@ public final class MineCommand implements Callable<Integer> {
       throw new UserError("--block-time must be at least 200ms");
     }
     Path directory = (dataDirectory == null ? Path.of("quarry-local") : dataDirectory).toAbsolutePath();
-    NodeSettings node = new NodeSettings(Optional.of(List.of("coordinator", "worker")), Optional.of("127.0.0.1"), OptionalInt.of(0),
-        Optional.of(List.of()), Optional.of("127.0.0.1"), OptionalInt.of(managementPort == null ? 0 : managementPort));
+    NodeSettings node = new NodeSettings(Optional.of(List.of("coordinator", "worker")), Optional.of("127.0.0.1"),
+        OptionalInt.of(clusterPort == null ? 0 : clusterPort), Optional.of(List.of()), Optional.of("127.0.0.1"),
+        OptionalInt.of(managementPort == null ? 0 : managementPort));
     ActorSystem<Void> system = startSystem(ClusterConfiguration.load(node));
     LocalNetwork network = null;
     try {
@@ -182,6 +195,40 @@ public final class MineCommand implements Callable<Integer> {
       if (network != null) {
         network.close();
       }
+    }
+  }
+
+  /** A worker-only node of a local network running in another process. */
+  private int joinLocal() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!join.matches("[^:]+:\\d{1,5}")) {
+      throw new UserError("--join takes HOST:PORT, the cluster port of the node running the local network (its --cluster-port)");
+    }
+    Path directory = (dataDirectory == null ? Path.of("quarry-local") : dataDirectory).toAbsolutePath();
+    dev.quarry.mining.local.AttachedNetwork network;
+    try {
+      network = dev.quarry.mining.local.AttachedNetwork.read(directory);
+    } catch (java.io.IOException missing) {
+      throw new UserError(missing.getMessage());
+    }
+    NodeSettings node = new NodeSettings(Optional.of(List.of("worker")), Optional.of("127.0.0.1"),
+        OptionalInt.of(clusterPort == null ? 0 : clusterPort), Optional.of(List.of(join)), Optional.of("127.0.0.1"),
+        OptionalInt.of(managementPort == null ? 0 : managementPort));
+    ActorSystem<Void> system = startSystem(ClusterConfiguration.load(node));
+    try {
+      Metrics metrics = Metrics.create(GodCommand.nodeName(), GodCommand.version());
+      Path nodeDirectory = directory.resolve("node-" + Cluster.get(system).selfMember().address().port().get());
+      MinerSetup setup = network.workerSetup(nodeDirectory, metrics, DevicePlan.cpu(40_960, 16), MiningEvents.NONE);
+      MiningNode miner = MiningNode.start(system, setup);
+      ManagementServer management = GodCommand.await(ManagementServer.start(system, ManagementServer.Settings.fromConfig(system.settings().config()),
+          miner.status(), miner::readiness, metrics), Duration.ofSeconds(30), "starting the management endpoint");
+      out.println("Worker node " + miner.node() + " joined the local network in " + directory + " via " + join
+          + "; management on http://" + management.address().getHostString() + ":" + management.address().getPort() + "/status");
+      out.flush();
+      system.getWhenTerminated().toCompletableFuture().get();
+      return 0;
+    } finally {
+      stopSystem(system);
     }
   }
 
@@ -253,8 +300,27 @@ public final class MineCommand implements Callable<Integer> {
       Config config = ClusterConfiguration.load(node);
       system = startSystem(config);
       MiningNode miner = MiningNode.start(system, setup);
+      // A node with the god role also serves the G.O.D tournament endpoint, in the same actor system.
+      java.util.function.Supplier<dev.quarry.http.Readiness> readiness = miner::readiness;
+      if (dev.quarry.god.GodMinerService.assigned(config)) {
+        dev.quarry.god.GodSettings god;
+        try {
+          god = dev.quarry.god.GodSettings.from(environment, settings);
+        } catch (ConfigurationError problems) {
+          throw new UserError("this node has the god role, but the G.O.D settings are incomplete:\n" + problems.getMessage());
+        }
+        dev.quarry.god.GodMinerService service = GodCommand.await(dev.quarry.god.GodMinerService.start(system, god,
+            hotkey.accountId(), chain, metrics), Duration.ofSeconds(30), "starting the G.O.D endpoint");
+        readiness = () -> {
+          dev.quarry.http.Readiness mining = miner.readiness();
+          dev.quarry.http.Readiness tournament = service.readiness();
+          return mining.ready() && tournament.ready() ? mining
+              : dev.quarry.http.Readiness.notReady(mining.ready() ? tournament.reason() : mining.reason());
+        };
+        out.println("G.O.D endpoint on " + service.address() + " (subnet " + god.netuid() + ")");
+      }
       ManagementServer management = GodCommand.await(ManagementServer.start(system, ManagementServer.Settings.fromConfig(config),
-          miner.status(), miner::readiness, metrics), Duration.ofSeconds(30), "starting the management endpoint");
+          miner.status(), readiness, metrics), Duration.ofSeconds(30), "starting the management endpoint");
       out.println("Mining subnet " + settings.chain().netuid() + " as " + hotkey.ss58Address() + " on " + settings.chain().endpoint()
           + " (roles " + miner.roles() + ", devices " + setup.devices().devices() + ", drand " + (drandOn ? "on" : "off") + ")");
       out.println("Management endpoint: http://" + management.address().getHostString() + ":" + management.address().getPort() + "/status");
@@ -301,7 +367,16 @@ public final class MineCommand implements Callable<Integer> {
   private static ActorSystem<Void> startSystem(Config config) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("quarry.actor-system-name"), config);
     Cluster cluster = Cluster.get(system);
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+    String bootstrap = config.hasPath("quarry.cluster.bootstrap") ? config.getString("quarry.cluster.bootstrap") : "off";
+    if (bootstrap.equals("kubernetes")) {
+      // Pods find each other through the Kubernetes API and agree on who forms the cluster.
+      org.apache.pekko.management.javadsl.PekkoManagement.get(system.classicSystem()).start().toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+      org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(system.classicSystem()).start();
+    } else if (!bootstrap.equals("off")) {
+      system.terminate();
+      throw new UserError("quarry.cluster.bootstrap is '" + bootstrap + "'; use off or kubernetes");
+    } else if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

@@ -162,6 +162,7 @@ public final class LocalNetwork implements AutoCloseable {
       chain.putCommitment(settings.netuid(), trainerKey.accountId(),
               ReadCredentialCommitment.of(TRAINER_BUCKET, key.accessKeyId(), key.secretAccessKey().reveal()).bytes())
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      writeDescription(root, s3, key, settings);
       LOG.info("local network: chain at block {}, S3 at {} (objects under {}), miner {}", chain.headNumber(), s3.endpoint(),
           s3.root(), miner.ss58Address());
       return new LocalNetwork(settings, s3, key, chain, miner, trainerKey, trainerStore, trainer, trainerThread);
@@ -172,6 +173,29 @@ public final class LocalNetwork implements AutoCloseable {
       closeQuietly(chain, trainerStore, s3, trainerThread);
       throw new IOException("cannot start the local network: " + exception.getMessage(), exception);
     }
+  }
+
+  /** The file other processes read to join this network as worker nodes ({@link AttachedNetwork}). */
+  public static final String DESCRIPTION_FILE = "network.json";
+
+  /**
+   * Writes {@code DIR/network.json}: the S3 endpoint and its key (local test credentials, mode 600),
+   * the bucket names and the subnet, so worker-only nodes in other processes can join.
+   */
+  private static void writeDescription(Path root, EmbeddedS3Server s3, AccessKey key, Settings settings) throws IOException {
+    ObjectNode description = new ObjectMapper().createObjectNode()
+        .put("s3Endpoint", s3.endpoint().toString())
+        .put("s3AccessKeyId", key.accessKeyId())
+        .put("s3SecretAccessKey", key.secretAccessKey().reveal())
+        .put("minerBucket", MINER_BUCKET)
+        .put("trainerBucket", TRAINER_BUCKET)
+        .put("netuid", settings.netuid())
+        .put("blockTimeMillis", settings.blockTime().toMillis());
+    Path file = root.resolve(DESCRIPTION_FILE);
+    Path temporary = Files.createTempFile(root, ".network", ".json",
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(temporary, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(description));
+    Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The reference trainer's publishing defaults for SAT, with a short {@code max_tokens}. */
@@ -186,7 +210,7 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   /** The miner's hotkey: {@code DIR/wallets/local/hotkeys/miner}, created on first use. */
-  private static Keypair localWallet(Path wallets) {
+  static Keypair localWallet(Path wallets) {
     WalletLoader loader = new WalletLoader(wallets, Map.of());
     try {
       return loader.wallet("local", "miner").hotkey();
@@ -263,6 +287,11 @@ public final class LocalNetwork implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Files.deleteIfExists(settings.dataDirectory().toAbsolutePath().resolve(DESCRIPTION_FILE));
+    } catch (IOException ignored) {
+      LOG.debug("could not remove {}", DESCRIPTION_FILE);
+    }
     trainerSchedule.close();
     closeQuietly(chain, trainerStore, s3, trainerThread);
   }

@@ -416,7 +416,9 @@ public final class NodeAgent extends AbstractBehavior<MiningProtocol.AgentComman
     if (state != null && state.phase == Phase.MINING) {
       state.phase = Phase.ENDED;
     }
-    if (ended.failure() != null && !(ended.failure() instanceof WindowAbandoned)) {
+    if (ended.failure() instanceof org.apache.pekko.stream.AbruptStageTerminationException) {
+      LOG.info("window {}: the pipeline stopped with the node", ended.windowStart());
+    } else if (ended.failure() != null && !(ended.failure() instanceof WindowAbandoned)) {
       LOG.error("window {}: the pipeline failed: {}", ended.windowStart(), ended.failure().toString());
       setup.metrics().error(Metrics.Component.MINER);
     } else {
