@@ -131,6 +131,7 @@ public final class MineCommand implements Callable<Integer> {
         OptionalInt.of(managementPort == null ? 0 : managementPort));
     ActorSystem<Void> system = startSystem(ClusterConfiguration.load(node));
     LocalNetwork network = null;
+    List<AutoCloseable> closeables = new ArrayList<>();
     try {
       network = LocalNetwork.start(new LocalNetwork.Settings(directory, block, 81, maxTokens, 7, false, true));
       BlockingQueue<WindowReport> reports = new LinkedBlockingQueue<>();
@@ -153,9 +154,11 @@ public final class MineCommand implements Callable<Integer> {
           + "/status  (mining " + target + " window(s))");
       out.flush();
       EnvironmentFactory checkEnvironments = setup.environments();
-      CheckpointConsumer checkCheckpoints = new CheckpointConsumer(ObjectStore.open(
-          TrainerBucket.fromChain(network.chain(), network.netuid(), 0, network.minerBucket()).settings(), ObjectStore.Access.READ),
-          MinedWindowCheck.cacheDirectory(directory));
+      ObjectStore trainerForCheck = ObjectStore.open(
+          TrainerBucket.fromChain(network.chain(), network.netuid(), 0, network.minerBucket()).settings(), ObjectStore.Access.READ);
+      closeables.add(trainerForCheck);
+      closeables.add(setup.environments());
+      CheckpointConsumer checkCheckpoints = new CheckpointConsumer(trainerForCheck, MinedWindowCheck.cacheDirectory(directory));
       WindowVerifier verifier = new MinedWindowCheck(network.chain(), network.netuid(), network.minerHotkey().accountId(),
           network.minerBucket(), checkCheckpoints, checkEnvironments, ProtocolParameters.v5(), 2);
       List<String> summary = new ArrayList<>();
@@ -192,6 +195,9 @@ public final class MineCommand implements Callable<Integer> {
       return allGood ? 0 : 1;
     } finally {
       stopSystem(system);
+      for (AutoCloseable closeable : closeables) {
+        closeable.close();
+      }
       if (network != null) {
         network.close();
       }
@@ -274,6 +280,7 @@ public final class MineCommand implements Callable<Integer> {
     }
     Chain chain = GodCommand.openChain(settings.chain().endpoint().toString());
     ActorSystem<Void> system = null;
+    EnvironmentFactory environments = null;
     try {
       preflight(chain, settings, hotkey);
       boolean drandOn = settings.drand().enabled() && !noDrand;
@@ -282,9 +289,10 @@ public final class MineCommand implements Callable<Integer> {
           : new WindowBeaconSource(null, false);
       Metrics metrics = Metrics.create(GodCommand.nodeName(), GodCommand.version());
       BlockingQueue<WindowReport> reports = new LinkedBlockingQueue<>();
+      environments = EnvironmentFactory.fromSettings(settings);
       MinerSetup setup = new MinerSetup(hotkey, settings.chain().netuid(), chain, minerBucket,
           TrainerBucket.fromChain(chain, settings.chain().netuid(), ProtocolParameters.v5().incentive().trainerUid(), minerBucket),
-          drand, EnvironmentFactory.fromSettings(settings), DevicePlan.resolve(settings.devices()), settings.paths().dataDirectory(),
+          drand, environments, DevicePlan.resolve(settings.devices()), settings.paths().dataDirectory(),
           settings.paths().checkpointCache(), settings.mining().safetyBlocks(), ProtocolParameters.v5(), metrics,
           new MiningEvents() {
             @Override
@@ -344,6 +352,9 @@ public final class MineCommand implements Callable<Integer> {
     } finally {
       if (system != null) {
         stopSystem(system);
+      }
+      if (environments != null) {
+        environments.close();
       }
       chain.close();
     }

@@ -26,6 +26,7 @@ class GrafanaDashboardTest {
     metrics.generationTime("gpu:0", Duration.ofSeconds(2));
     metrics.proofTime("gpu:0", Duration.ofSeconds(1));
     metrics.groupFinished(Metrics.GroupOutcome.COMPLETE);
+    metrics.groupDropped(Metrics.GroupOutcome.DROPPED);
     metrics.deviceLoad("gpu:0", 0.5, 1, 2, 3, 4);
     metrics.windowStarted(30, 0);
     metrics.windowProgress(30, 1, 1, 16, 100);

@@ -81,7 +81,7 @@ public final class MiningCoordinator {
 
   private record AgentsListed(Set<ActorRef<MiningProtocol.AgentCommand>> agents) implements MiningProtocol.CoordinatorCommand {}
 
-  private record ChainNote(String message, boolean error) implements MiningProtocol.CoordinatorCommand {}
+  private record ChainNote(String message, boolean error, boolean credentialsInPlace) implements MiningProtocol.CoordinatorCommand {}
 
   private record SupervisorStopped(long windowStart) implements MiningProtocol.CoordinatorCommand {}
 
@@ -202,7 +202,6 @@ public final class MiningCoordinator {
     private boolean firstWindow = true;
     private WindowReport lastReport;
     private String lastError;
-    private String chainNote = "";
     private boolean credentialsCommitted;
     private long credentialsTriedAtWindow = -1;
 
@@ -304,7 +303,7 @@ public final class MiningCoordinator {
       try {
         ours = setup.minerBucket().readCommitment();
       } catch (IllegalArgumentException unpublishable) {
-        getContext().getSelf().tell(new ChainNote("cannot publish the read credentials: " + unpublishable.getMessage(), true));
+        getContext().getSelf().tell(new ChainNote("cannot publish the read credentials: " + unpublishable.getMessage(), true, false));
         return;
       }
       CompletionStage<String> done = setup.chain().commitment(setup.netuid(), setup.hotkey().accountId()).thenCompose(current -> {
@@ -319,22 +318,22 @@ public final class MiningCoordinator {
             .thenApply(inclusion -> "read credentials committed in block " + inclusion.blockNumber());
       });
       ActorRef<MiningProtocol.CoordinatorCommand> self = getContext().getSelf();
-      done.whenComplete((message, failure) -> self.tell(failure == null ? new ChainNote(message, false)
+      done.whenComplete((message, failure) -> self.tell(failure == null ? new ChainNote(message, false, true)
           : new ChainNote("committing the read credentials failed (validators cannot read this miner's files until it "
-              + "works; retried next window): " + failure.getMessage(), true)));
+              + "works; retried next window): " + failure.getMessage(), true, false)));
     }
 
     private void checkRegistration() {
       ActorRef<MiningProtocol.CoordinatorCommand> self = getContext().getSelf();
       setup.chain().uid(setup.netuid(), setup.hotkey().accountId()).whenComplete((uid, failure) -> {
         if (failure != null) {
-          self.tell(new ChainNote("cannot check the hotkey's registration: " + failure.getMessage(), true));
+          self.tell(new ChainNote("cannot check the hotkey's registration: " + failure.getMessage(), true, false));
         } else if (uid.isEmpty()) {
           self.tell(new ChainNote("hotkey " + setup.hotkey().ss58Address() + " is not registered on subnet " + setup.netuid()
-              + "; validators ignore its files (register it with btcli subnet register)", true));
+              + "; validators ignore its files (register it with btcli subnet register)", true, false));
         } else {
           self.tell(new ChainNote("hotkey " + setup.hotkey().ss58Address() + " is UID " + uid.getAsInt() + " on subnet "
-              + setup.netuid(), false));
+              + setup.netuid(), false, false));
         }
       });
     }
@@ -346,11 +345,8 @@ public final class MiningCoordinator {
         lastError = note.message();
       } else {
         LOG.info("{}", note.message());
-        if (note.message().contains("read credentials")) {
-          credentialsCommitted = true;
-        }
+        credentialsCommitted |= note.credentialsInPlace();
       }
-      chainNote = note.message();
       return this;
     }
 

@@ -383,7 +383,7 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
     }
     if (state == State.UPLOADING || state == State.DONE) {
       if (inFlight.remove(index) != null) {
-        countDropped(GroupOutcome.DropReason.DEADLINE);
+        countOwnDrop(GroupOutcome.DropReason.DEADLINE);
         LOG.info("window {}: group {} from {} arrived after the upload started", window, index, group.node());
       }
       return this;
@@ -408,12 +408,12 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
     if (decoded.failure() != null) {
       LOG.error("window {}: group {} from {} is unreadable and is left out: {}", window, index, group.node(),
           decoded.failure().getMessage());
-      countDropped(GroupOutcome.DropReason.PROOF_FAILED);
+      countOwnDrop(GroupOutcome.DropReason.PROOF_FAILED);
       return this;
     }
     if (state == State.UPLOADING || state == State.DONE) {
       if (grant != null) {
-        countDropped(GroupOutcome.DropReason.DEADLINE);
+        countOwnDrop(GroupOutcome.DropReason.DEADLINE);
       }
       return this;
     }
@@ -440,6 +440,12 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
 
   private void countDropped(GroupOutcome.DropReason reason) {
     dropped.merge(reason, 1, Integer::sum);
+  }
+
+  /** A drop decided here (late or unreadable groups); the nodes count their own drops in their metrics. */
+  private void countOwnDrop(GroupOutcome.DropReason reason) {
+    countDropped(reason);
+    shared.setup().metrics().groupDropped(reason);
   }
 
   // ------------------------------------------------------------------ membership
@@ -501,7 +507,7 @@ final class WindowSupervisor extends AbstractBehavior<MiningProtocol.Coordinator
   private void startUpload() {
     state = State.UPLOADING;
     uploadStartedAt = Instant.now();
-    inFlight.keySet().forEach(index -> countDropped(GroupOutcome.DropReason.DEADLINE));
+    inFlight.keySet().forEach(index -> countOwnDrop(GroupOutcome.DropReason.DEADLINE));
     inFlight.clear();
     if (collected.isEmpty()) {
       finish(report(WindowReport.Outcome.EMPTY, null, 0, null, "no group finished in time"));
