@@ -13,6 +13,9 @@ public interface MiningEvents {
   /** This node received the plan of a window. */
   default void windowOpened(String node, WindowPlan plan) {}
 
+  /** The coordinator handed this node a problem. */
+  default void problemGranted(String node, long windowStart, long problemIndex) {}
+
   /** This node finished a complete group and handed it to the coordinator. */
   default void groupFinished(String node, long windowStart, long problemIndex) {}
 

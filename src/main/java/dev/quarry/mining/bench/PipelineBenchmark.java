@@ -68,9 +68,11 @@ import org.apache.pekko.cluster.typed.Join;
  * pipeline's overhead, and whether both produced the same completions (they must: same seeds, same
  * batches).
  *
- * <p>The pipeline is timed from the moment the node receives the window's plan (the checkpoint is
- * already loaded by a warm-up window) to its last finished group; the direct loop from its first
- * problem to its last group. Neither includes the upload.
+ * <p>The pipeline is timed two ways: from the moment the node receives the window's plan (the
+ * checkpoint is already loaded by a warm-up window, but the node still prepares the window) and from
+ * the first problem handed out, each to its last finished group; the direct loop from its first
+ * problem to its last group. None includes the upload. The overhead compares the second (the same
+ * span the direct loop covers).
  */
 public final class PipelineBenchmark {
 
@@ -117,6 +119,7 @@ public final class PipelineBenchmark {
       recorder.awaitWindow(30);
       // Alternate the two paths so that load from other processes affects both alike; the fastest run of each counts.
       double bestPipeline = Double.MAX_VALUE;
+      double bestPipelineWork = Double.MAX_VALUE;
       double bestDirect = Double.MAX_VALUE;
       List<RolloutRow> pipelineRows = List.of();
       List<RolloutRow> directRows = List.of();
@@ -131,6 +134,7 @@ public final class PipelineBenchmark {
                 + ": " + report);
           }
           bestPipeline = Math.min(bestPipeline, recorder.pipelineSeconds(window));
+          bestPipelineWork = Math.min(bestPipelineWork, recorder.pipelineWorkSeconds(window));
           WindowPlan plan = recorder.plans.get(window);
           Path stored = network.objectRoot().resolve(LocalNetwork.MINER_BUCKET)
               .resolve(dev.quarry.storage.window.WindowFiles.key(setup.hotkey().ss58Address(), window));
@@ -146,11 +150,13 @@ public final class PipelineBenchmark {
       result.put("rollouts", rollouts);
       result.put("maxTokens", options.maxTokens());
       result.put("repeats", options.repeats());
-      result.put("pipelineSeconds", round(bestPipeline));
+      result.put("pipelineSecondsFromPlan", round(bestPipeline));
+      result.put("pipelineSeconds", round(bestPipelineWork));
       result.put("directSeconds", round(bestDirect));
-      result.put("pipelineRolloutsPerSecond", round(rollouts / bestPipeline));
+      result.put("pipelineRolloutsPerSecondFromPlan", round(rollouts / bestPipeline));
+      result.put("pipelineRolloutsPerSecond", round(rollouts / bestPipelineWork));
       result.put("directRolloutsPerSecond", round(rollouts / bestDirect));
-      result.put("overheadPercent", round(100.0 * (1 - (rollouts / bestPipeline) / (rollouts / bestDirect))));
+      result.put("overheadPercent", round(100.0 * (1 - bestDirect / bestPipelineWork)));
       result.put("sameCompletions", sameCompletions(pipelineRows, directRows));
       result.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "libtorch default"));
       result.put("loadAverageBefore", round(loadBefore));
@@ -246,12 +252,18 @@ public final class PipelineBenchmark {
     final Map<Long, WindowPlan> plans = new ConcurrentHashMap<>();
     final Map<Long, Long> openedAt = new ConcurrentHashMap<>();
     final Map<Long, Long> lastGroupAt = new ConcurrentHashMap<>();
+    final Map<Long, Long> firstGrantAt = new ConcurrentHashMap<>();
     final BlockingQueue<WindowReport> reports = new LinkedBlockingQueue<>();
 
     @Override
     public void windowOpened(String node, WindowPlan plan) {
       plans.put(plan.windowStart(), plan);
       openedAt.put(plan.windowStart(), System.nanoTime());
+    }
+
+    @Override
+    public void problemGranted(String node, long windowStart, long problemIndex) {
+      firstGrantAt.putIfAbsent(windowStart, System.nanoTime());
     }
 
     @Override
@@ -278,6 +290,10 @@ public final class PipelineBenchmark {
 
     double pipelineSeconds(long window) {
       return (lastGroupAt.get(window) - openedAt.get(window)) / 1e9;
+    }
+
+    double pipelineWorkSeconds(long window) {
+      return (lastGroupAt.get(window) - firstGrantAt.get(window)) / 1e9;
     }
   }
 }

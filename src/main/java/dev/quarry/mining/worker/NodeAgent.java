@@ -373,6 +373,7 @@ public final class NodeAgent extends AbstractBehavior<MiningProtocol.AgentComman
     WindowState state = windows.get(answered.windowStart());
     if (answered.answer() instanceof MiningProtocol.Granted granted && state != null) {
       state.highestGranted = Math.max(state.highestGranted, granted.problemIndex());
+      setup.events().problemGranted(node, granted.windowStart(), granted.problemIndex());
     }
     answered.replyTo().tell(answered.answer());
     return this;
