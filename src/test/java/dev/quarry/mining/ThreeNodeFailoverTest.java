@@ -60,9 +60,19 @@ class ThreeNodeFailoverTest {
       MiningCluster.Node a = MiningCluster.miner("node-a", systemA, network, directory.resolve("a"), noDrand, events);
       MiningCluster.Node b = MiningCluster.miner("node-b", systemB, network, directory.resolve("b"), noDrand, events);
       MiningCluster.Node c = MiningCluster.miner("node-c", systemC, network, directory.resolve("c"), noDrand, events);
-      long window = 30;
-      // The singleton runs on the oldest node, A. Let every node finish some work, then kill C (a worker only).
-      MiningCluster.waitUntil(Duration.ofSeconds(40), () -> finishedBy(events, b, window) >= 1 && finishedBy(events, c, window) >= 1);
+      // The singleton runs on the oldest node, A. Once B and C have each finished a group of a window that is still being
+      // mined, kill C (a worker only). On a slow machine that may first happen in a later window.
+      long candidate = 30;
+      while (true) {
+        long current = candidate;
+        MiningCluster.waitUntil(Duration.ofSeconds(60), () -> (finishedBy(events, b, current) >= 1 && finishedBy(events, c, current) >= 1)
+            || events.windows.stream().anyMatch(report -> report.windowStart() == current));
+        if (events.windows.stream().noneMatch(report -> report.windowStart() == current)) {
+          break;
+        }
+        candidate += 30;
+      }
+      long window = candidate;
       kill(c, b);
       int bBeforeSecondKill = finishedBy(events, b, window);
       Thread.sleep(1000);
