@@ -85,8 +85,18 @@ public final class ReportText {
       miner.softFailures().forEach((check, count) -> out.append(' ').append(check).append('=').append(count));
       out.append('\n');
     }
+    Map<String, java.util.List<CopycatTracker.Violation>> byPair = new java.util.LinkedHashMap<>();
     for (CopycatTracker.Violation violation : miner.copycat()) {
-      out.append("  copycat: ").append(describe(violation)).append('\n');
+      byPair.computeIfAbsent(violation.minerA() + "|" + violation.minerB(), key -> new java.util.ArrayList<>()).add(violation);
+    }
+    for (java.util.List<CopycatTracker.Violation> pair : byPair.values()) {
+      CopycatTracker.Violation first = pair.get(0);
+      String other = first.minerA().equals(miner.hotkey()) ? first.minerB() : first.minerA();
+      String scopes = String.join(" and ", pair.stream().map(violation -> violation.scope().key()).toList());
+      String role = !first.resolved() ? "upload order unknown, nobody gated"
+          : miner.hotkey().equals(first.copier()) ? "this miner uploaded later and is gated" : "the other miner uploaded later and is gated";
+      out.append(String.format(Locale.ROOT, "  copycat: %d of %d rollouts shared with %s (%s scope); %s%n", first.shared(),
+          first.denominator(), other, scopes, role));
     }
     if (withRows) {
       for (RowReport row : miner.rows()) {
@@ -126,7 +136,7 @@ public final class ReportText {
     out.append(String.format(Locale.ROOT, "%nweights at window %d (%d window(s) in the history%s):%n", weights.targetWindow(),
         weights.windowsProcessed(), weights.ready() ? "" : "; a Grail validator submits after 12"));
     for (WeightsReport.Entry entry : weights.entries()) {
-      out.append(String.format(Locale.ROOT, "  uid %d %s %.6f", entry.uid(), entry.hotkey(), entry.weight()));
+      out.append(String.format(Locale.ROOT, "  uid %d %s %.6g", entry.uid(), entry.hotkey(), entry.weight()));
       if (entry.uid() == weights.burnUid()) {
         out.append("  (burn)");
       } else if (entry.zeroReason() != null) {

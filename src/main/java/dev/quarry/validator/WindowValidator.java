@@ -144,7 +144,10 @@ public final class WindowValidator implements AutoCloseable {
           late++;
         }
       }
-      List<String> eligible = active.stream().filter(hotkey -> state.failureCount(hotkey) == 0).toList();
+      Set<String> bannedNow = new LinkedHashSet<>();
+      active.stream().filter(hotkey -> state.failureCount(hotkey) > 0).forEach(bannedNow::add);
+      List<String> eligible = active.stream().filter(hotkey -> !bannedNow.contains(hotkey)).toList();
+      int lookback = state.failureLookback();
       List<String> selected;
       if (onlyHotkey != null) {
         selected = active.contains(onlyHotkey) ? List.of(onlyHotkey) : List.of();
@@ -222,10 +225,10 @@ public final class WindowValidator implements AutoCloseable {
         }
         switch (probe.presence()) {
           case ACTIVE -> {
-            boolean isBanned = state.failureCount(hotkey) > 0;
+            boolean isBanned = bannedNow.contains(hotkey);
             banned += isBanned ? 1 : 0;
             miners.add(WindowValidation.unchecked(hotkey, uid, window, isBanned ? MinerStatus.BANNED : MinerStatus.NOT_SELECTED,
-                isBanned ? "failed within the last " + state.failureLookback() + " windows" : "not sampled this window",
+                isBanned ? "failed within the last " + lookback + " windows" : "not sampled this window",
                 probe.upload()));
           }
           case LATE -> miners.add(WindowValidation.unchecked(hotkey, uid, window, MinerStatus.LATE, probe.note(), probe.upload()));

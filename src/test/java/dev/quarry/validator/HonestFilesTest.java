@@ -15,8 +15,6 @@ class HonestFilesTest {
     MinerValidator.Outcome outcome = new MinerValidator(TESTBED.setup()).validate(new MinerFile(TESTBED.alice.ss58Address(), 1,
         WindowFileReader.read(ValidatorTestbed.bytes(TESTBED.aliceFile)), null));
     WindowValidation result = outcome.validation();
-    System.out.println(ReportText.render(new WindowReport(60, "test", null, null, null, null, 30L, "sat", null, null,
-        java.util.List.of(result), java.util.List.of(), null), true));
     assertThat(result.status()).as(String.valueOf(result.failure())).isEqualTo(MinerStatus.VALID);
     assertThat(result.checkedAll()).isTrue();
     assertThat(result.rows()).hasSize(16).allSatisfy(row -> assertThat(row.outcome()).isEqualTo(RowReport.Outcome.VALID));
