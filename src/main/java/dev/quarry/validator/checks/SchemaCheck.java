@@ -58,7 +58,7 @@ public final class SchemaCheck {
     } else if (!(beacon.get("randomness") instanceof String randomness)) {
       errors.add("beacon.randomness is " + describe(beacon.get("randomness")) + ", not a string");
     } else if (!HEX.matcher(randomness).matches()) {
-      errors.add("beacon.randomness '" + abbreviate(randomness) + "' is not plain hex (^[0-9a-fA-F]+$; a 0x prefix is refused)");
+      errors.add("beacon.randomness '" + abbreviate(randomness) + "' is not plain hex (it must match ^[0-9a-fA-F]+$, without 0x)");
     }
     RolloutResult rollout = row.rollout();
     boolean rolloutValid = true;
