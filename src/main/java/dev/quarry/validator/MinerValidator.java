@@ -5,6 +5,8 @@ import dev.quarry.grail.protocol.Challenges;
 import dev.quarry.grail.protocol.CompletionDigest;
 import dev.quarry.grail.protocol.ProtocolParameters;
 import dev.quarry.grail.protocol.ValidatorSampling;
+import dev.quarry.grail.protocol.python.PythonJson;
+import java.nio.charset.StandardCharsets;
 import dev.quarry.grail.rollout.CompletionScoring;
 import dev.quarry.grail.rollout.PreparedProblem;
 import dev.quarry.grail.rollout.ProblemPreparer;
@@ -94,10 +96,16 @@ public final class MinerValidator {
   public Outcome validate(MinerFile minerFile) {
     String hotkey = minerFile.hotkey();
     List<RolloutRow> fileRows = minerFile.file().rows();
-    List<RowUnderTest> rows = new ArrayList<>(fileRows.size());
+    // Every row's JSON columns must parse (the reference's reader loads them all); only the hash of
+    // each row's commit is kept, so large files never hold every row's parsed commitments.
+    List<Long> groups = new ArrayList<>(fileRows.size());
+    List<byte[]> commitHashes = new ArrayList<>(fileRows.size());
     try {
       for (int i = 0; i < fileRows.size(); i++) {
-        rows.add(RowUnderTest.parse(i, fileRows.get(i)));
+        RowUnderTest parsed = RowUnderTest.parse(i, fileRows.get(i));
+        groups.add(fileRows.get(i).rolloutGroup());
+        commitHashes.add(RowSelection.sha256().digest(PythonJson.dumps(parsed.pythonCommit(), PythonJson.Style.COMPACT_SORTED)
+            .getBytes(StandardCharsets.UTF_8)));
       }
     } catch (IllegalArgumentException unreadable) {
       return new Outcome(WindowValidation.unchecked(hotkey, minerFile.uid(), setup.window(), MinerStatus.NOT_FOUND,
@@ -110,17 +118,11 @@ public final class MinerValidator {
       return failed(minerFile, badStructure.get(), false, List.of(), List.of(), Estimates.failed(0, 0), Map.of());
     }
 
-    List<Long> groups = new ArrayList<>(rows.size());
-    List<Object> commits = new ArrayList<>(rows.size());
-    for (RowUnderTest row : rows) {
-      groups.add(row.row().rolloutGroup());
-      commits.add(row.pythonCommit());
-    }
-    ValidatorSampling.RolloutSelection selection = new ValidatorSampling(parameters)
-        .rolloutsToCheck(groups, commits, hotkey, setup.challengeRandomness());
+    ValidatorSampling.RolloutSelection selection = RowSelection.select(parameters, groups, commitHashes, hotkey,
+        setup.challengeRandomness());
     List<RowUnderTest> selected = new ArrayList<>();
     for (int index : selection.rowIndices()) {
-      selected.add(rows.get(index));
+      selected.add(RowUnderTest.parse(index, fileRows.get(index)));
     }
 
     long started = System.nanoTime();
@@ -209,7 +211,7 @@ public final class MinerValidator {
 
     Map<String, Integer> softCounts = new LinkedHashMap<>();
     gate.failureCounts().forEach((check, count) -> softCounts.put(check.key(), count));
-    long total = rows.size();
+    long total = fileRows.size();
     if (failure != null) {
       return failed(minerFile, failure, selection.checkedAll(), selection.groups(), reports,
           Estimates.failed(total, checked), softCounts);
@@ -220,7 +222,8 @@ public final class MinerValidator {
           Estimates.failed(total, checked), softCounts);
     }
     Map<String, Integer> digests = new HashMap<>();
-    for (RowUnderTest row : rows) {
+    for (int i = 0; i < fileRows.size(); i++) {
+      RowUnderTest row = new RowUnderTest(i, fileRows.get(i), null, null);
       if (row.commit().tokenCount() > 0) {
         digests.merge(CompletionDigest.hex(row.completionTokensAsSliced(), 0), 1, Integer::sum);
       }

@@ -29,5 +29,15 @@ class HonestFilesTest {
     assertThat(result.checkedAll()).isFalse();
     assertThat(result.sampledGroups()).hasSize(1);
     assertThat(result.rows()).hasSize(16);
+    // The group a validator draws from the parsed commits, as ValidatorSampling computes it.
+    java.util.List<Long> groups = new java.util.ArrayList<>();
+    java.util.List<Object> commits = new java.util.ArrayList<>();
+    for (int i = 0; i < TESTBED.bobFile.rows().size(); i++) {
+      groups.add(TESTBED.bobFile.rows().get(i).rolloutGroup());
+      commits.add(dev.quarry.validator.checks.RowUnderTest.parse(i, TESTBED.bobFile.rows().get(i)).pythonCommit());
+    }
+    assertThat(result.sampledGroups()).isEqualTo(dev.quarry.grail.protocol.ValidatorSampling.v5()
+        .rolloutsToCheck(groups, commits, TESTBED.bob.ss58Address(), TESTBED.setup().challengeRandomness()).groups());
+    assertThat(result.rows()).allSatisfy(row -> assertThat(row.rolloutGroup()).isEqualTo(result.sampledGroups().get(0)));
   }
 }

@@ -188,4 +188,21 @@ class WindowValidatorTest {
       Files.writeString(cache.resolve("report.json"), json.toPrettyString());
     }
   }
+
+  @Test
+  void theInProcessLocalValidatorServesTheEmbeddedDefault() throws Exception {
+    TESTBED.upload(TESTBED.alice, TESTBED.aliceFile, null);
+    Path state = cache.resolve("local-state.json");
+    try (LocalValidator local = LocalValidator.embedded(TESTBED.chain, ValidatorTestbed.NETUID, TESTBED.server, TESTBED.serverKey,
+        cache.resolve("checkpoints"), ValidatorTestbed.environments(), ValidatorOptions.defaults(), state)) {
+      assertThat(local.latestFinishedWindow()).isEqualTo(ValidatorTestbed.WINDOW);
+      WindowReport report = local.validateWindow(ValidatorTestbed.WINDOW);
+      assertThat(report.mode()).isEqualTo("local");
+      assertThat(report.miner(ALICE).orElseThrow().status()).isEqualTo(MinerStatus.VALID);
+      assertThat(local.state().windowsProcessed()).isEqualTo(1);
+      assertThat(ValidatorState.load(state, ValidatorOptions.defaults()).availabilityCount(ALICE)).isEqualTo(1);
+      assertThat(local.validateMiner(ValidatorTestbed.WINDOW, BOB).miners()).singleElement()
+          .satisfies(bob -> assertThat(bob.status()).isEqualTo(MinerStatus.NOT_FOUND));
+    }
+  }
 }
