@@ -211,4 +211,42 @@ class TamperingTest {
     assertRejected(result, Check.STRUCTURE, null);
     assertThat(result.failure().reason()).startsWith("footer metadata 'wallet' is missing (expected " + ALICE + ")");
   }
+
+  @Test
+  void reSignedFlippedTokensAreSoftDistributionFailuresUntilTheGateTrips() throws Exception {
+    WindowFile oneRow = flipAndResign(TESTBED.aliceFile, 5);
+    WindowValidation tolerated = new MinerValidator(TESTBED.setup())
+        .validate(new MinerFile(ALICE, 1, WindowFileReader.read(ValidatorTestbed.bytes(oneRow)), null)).validation();
+    // As in the reference: the binding verifies, the sketches stay far inside the tolerance, and one
+    // improbable token is only a soft failure.
+    assertThat(tolerated.status()).isEqualTo(MinerStatus.VALID);
+    assertThat(tolerated.softFailures()).containsEntry("token_distribution_valid", 1).containsEntry("reward_valid", 0);
+    assertThat(tolerated.rows().get(5).softFailures()).singleElement().satisfies(soft -> {
+      assertThat(soft.check()).isEqualTo(Check.TOKEN_DISTRIBUTION);
+      assertThat(soft.reason()).contains("min ").contains(" <= 1.0E-5");
+    });
+    assertThat((long) tolerated.rows().get(5).measures().get("max_sketch_distance")).isLessThan(6000);
+
+    WindowFile nineRows = TESTBED.aliceFile;
+    for (int row = 0; row < 9; row++) {
+      nineRows = flipAndResign(nineRows, row);
+    }
+    WindowValidation result = validate(nineRows);
+    assertRejected(result, Check.TOKEN_DISTRIBUTION, 8);
+    assertThat(result.failure().reason()).startsWith("soft gate: failed on 9 of 16 rows to check (gate at 9, 51%); this row: "
+        + "chosen-token probabilities look unlike sampling from the checkpoint: min ");
+    assertThat(result.rows()).hasSize(9);
+    assertThat(result.rows().get(8).outcome()).isEqualTo(RowReport.Outcome.SOFT_GATE);
+  }
+
+  /** A miner editing a completion token and signing the result: an improbable token, right after the prompt. */
+  private static WindowFile flipAndResign(WindowFile file, int index) {
+    return Tamper.row(file, index, row -> {
+      int[] tokens = row.commit().tokens();
+      int position = row.commit().rollout().promptLength() + 10;
+      tokens[position] = (tokens[position] + 1000) % 151_000;
+      RolloutCommit flipped = Tamper.tokens(row.commit(), tokens);
+      return Tamper.commit(row, Tamper.signature(flipped, Tamper.bindingSignature(flipped, TESTBED.alice)));
+    });
+  }
 }
