@@ -3,16 +3,17 @@ package dev.quarry.validator;
 import dev.quarry.env.Evaluation;
 import dev.quarry.grail.protocol.Challenges;
 import dev.quarry.grail.protocol.CompletionDigest;
+import dev.quarry.grail.protocol.ProblemSeeds;
 import dev.quarry.grail.protocol.ProtocolParameters;
 import dev.quarry.grail.protocol.ValidatorSampling;
 import dev.quarry.grail.protocol.python.PythonJson;
-import java.nio.charset.StandardCharsets;
 import dev.quarry.grail.rollout.CompletionScoring;
 import dev.quarry.grail.rollout.PreparedProblem;
 import dev.quarry.grail.rollout.ProblemPreparer;
 import dev.quarry.model.CausalLanguageModel;
 import dev.quarry.model.ProofOptions;
 import dev.quarry.storage.checkpoint.GenerationParams;
+import dev.quarry.storage.window.RolloutRow;
 import dev.quarry.validator.checks.Check;
 import dev.quarry.validator.checks.CheckResult;
 import dev.quarry.validator.checks.EnvironmentEvaluationCheck;
@@ -30,7 +31,7 @@ import dev.quarry.validator.checks.SoftGate;
 import dev.quarry.validator.checks.TerminationCheck;
 import dev.quarry.validator.checks.TokenDistributionCheck;
 import dev.quarry.validator.checks.TokensCheck;
-import dev.quarry.storage.window.RolloutRow;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -132,7 +133,7 @@ public final class MinerValidator {
 
     ProblemPreparer preparer = new ProblemPreparer(setup.environment().environment(), setup.environment().thinkingMode(),
         setup.model().chatTemplate(), setup.model().tokenizer(), hotkey, setup.windowBlockHash());
-    Map<Long, Object> problems = new HashMap<>();
+    Map<Long, Preparation> problems = new HashMap<>();
     RowConsistencyChecks consistency = new RowConsistencyChecks(setup.window(), setup.windowBlockHash(),
         setup.checkpointWindow());
     Map<Check, Double> softThresholds = new LinkedHashMap<>();
@@ -235,7 +236,10 @@ public final class MinerValidator {
   }
 
   /** The pipeline of {@code create_env_validation_pipeline}, stopping at the first hard failure. */
-  private List<CheckResult> pipeline(RowUnderTest row, String hotkey, ProblemPreparer preparer, Map<Long, Object> problems,
+  /** A group's rebuilt problem, or why it could not be rebuilt (prepared once per group). */
+  private record Preparation(PreparedProblem problem, RuntimeException failure) {}
+
+  private List<CheckResult> pipeline(RowUnderTest row, String hotkey, ProblemPreparer preparer, Map<Long, Preparation> problems,
       BatchedForward.Evidence evidence) {
     List<CheckResult> results = new ArrayList<>();
     if (!add(results, guarded(Check.SCHEMA, row, () -> schema.check(row)))) {
@@ -245,21 +249,21 @@ public final class MinerValidator {
       return results;
     }
     long group = row.row().rolloutGroup();
-    Object prepared = problems.computeIfAbsent(group, key -> {
+    Preparation prepared = problems.computeIfAbsent(group, key -> {
       try {
-        return preparer.prepare(key);
+        return new Preparation(preparer.prepare(key), null);
       } catch (RuntimeException failure) {
-        return failure;
+        return new Preparation(null, failure);
       }
     });
-    long seed = dev.quarry.grail.protocol.ProblemSeeds.environmentSeed(hotkey, setup.windowBlockHash(), group);
-    CheckResult prompt = prepared instanceof PreparedProblem problem
+    PreparedProblem problem = prepared.problem();
+    CheckResult prompt = problem != null
         ? guarded(Check.PROMPT, row, () -> PromptCheck.check(row, problem.promptTokens(), problem.seed()))
-        : PromptCheck.unavailable(row, seed, ((RuntimeException) prepared).getMessage());
+        : PromptCheck.unavailable(row, ProblemSeeds.environmentSeed(hotkey, setup.windowBlockHash(), group),
+            prepared.failure().getMessage());
     if (!add(results, prompt)) {
       return results;
     }
-    PreparedProblem problem = (PreparedProblem) prepared;
     if (!add(results, guarded(Check.PROOF, row,
         () -> proof.check(row, hotkey, setup.checkpointWindow(), evidence == null ? null : evidence.challenged())))) {
       return results;
