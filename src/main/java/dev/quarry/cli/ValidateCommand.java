@@ -21,6 +21,7 @@ import dev.quarry.validator.ChainView;
 import dev.quarry.validator.FileValidator;
 import dev.quarry.validator.LocalValidator;
 import dev.quarry.validator.MinerStatus;
+import dev.quarry.validator.MinerValidator;
 import dev.quarry.validator.ReportJson;
 import dev.quarry.validator.ReportText;
 import dev.quarry.validator.TrainerCheckpoints;
@@ -245,6 +246,8 @@ public final class ValidateCommand implements Callable<Integer> {
       throw new UserError(notYet.getMessage() + "; pass --window for a finished window");
     } catch (EnvironmentUnavailableException environment) {
       throw new UserError("this validator cannot build the checkpoint's environment: " + environment.getMessage());
+    } catch (MinerValidator.ForwardPassException forward) {
+      throw new UserError(forward.getMessage() + " (try --device, or a machine with more memory)", 1, forward);
     } catch (ChainException chain) {
       throw new UserError("the chain could not be read: " + chain.getMessage(), 1, chain);
     } catch (UncheckedIOException io) {

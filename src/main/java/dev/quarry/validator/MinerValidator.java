@@ -126,10 +126,24 @@ public final class MinerValidator {
       selected.add(RowUnderTest.parse(index, fileRows.get(index)));
     }
 
-    long started = System.nanoTime();
-    Map<Integer, BatchedForward.Evidence> evidence = BatchedForward.run(setup.model(), selected,
-        setup.challengeRandomness(), challenges, proofOptions);
-    LOG.debug("forward pass over {} rows of {} in {} ms", selected.size(), hotkey, (System.nanoTime() - started) / 1_000_000);
+    // One batched pass over every chosen row, run when the first row reaches a check that needs it
+    // (rows rejected before the pipeline cost no forward pass; the results are the same either way).
+    Map<Integer, BatchedForward.Evidence> evidence = new HashMap<>();
+    boolean[] forwardDone = {false};
+    java.util.function.IntFunction<BatchedForward.Evidence> evidenceFor = index -> {
+      if (!forwardDone[0]) {
+        long started = System.nanoTime();
+        try {
+          evidence.putAll(BatchedForward.run(setup.model(), selected, setup.challengeRandomness(), challenges, proofOptions));
+        } catch (RuntimeException failure) {
+          throw new ForwardPassException("the validator's forward pass over " + selected.size() + " rows of " + hotkey
+              + " failed: " + failure.getMessage(), failure);
+        }
+        forwardDone[0] = true;
+        LOG.debug("forward pass over {} rows of {} in {} ms", selected.size(), hotkey, (System.nanoTime() - started) / 1_000_000);
+      }
+      return evidence.get(index);
+    };
 
     ProblemPreparer preparer = new ProblemPreparer(setup.environment().environment(), setup.environment().thinkingMode(),
         setup.model().chatTemplate(), setup.model().tokenizer(), hotkey, setup.windowBlockHash());
@@ -161,7 +175,7 @@ public final class MinerValidator {
           break;
         }
         grouped.add(row);
-        List<CheckResult> results = pipeline(row, hotkey, preparer, problems, evidence.get(row.index()));
+        List<CheckResult> results = pipeline(row, hotkey, preparer, problems, () -> evidenceFor.apply(row.index()));
         Rejection hard = null;
         for (CheckResult result : results) {
           measures.putAll(result.measures());
@@ -203,6 +217,8 @@ public final class MinerValidator {
           unique.add(CompletionDigest.hex(completion, 0));
         }
         reports.add(report(row, RowReport.Outcome.VALID, null, softFailures, measures));
+      } catch (ForwardPassException validatorSide) {
+        throw validatorSide;
       } catch (RuntimeException unexpected) {
         LOG.warn("error while checking row {} of {}: {}", row.index(), hotkey, unexpected.toString());
         reports.add(report(row, RowReport.Outcome.ERROR, Rejection.ofRow(Check.PROCESSING, row.index(),
@@ -240,7 +256,7 @@ public final class MinerValidator {
   private record Preparation(PreparedProblem problem, RuntimeException failure) {}
 
   private List<CheckResult> pipeline(RowUnderTest row, String hotkey, ProblemPreparer preparer, Map<Long, Preparation> problems,
-      BatchedForward.Evidence evidence) {
+      java.util.function.Supplier<BatchedForward.Evidence> forward) {
     List<CheckResult> results = new ArrayList<>();
     if (!add(results, guarded(Check.SCHEMA, row, () -> schema.check(row)))) {
       return results;
@@ -264,6 +280,7 @@ public final class MinerValidator {
     if (!add(results, prompt)) {
       return results;
     }
+    BatchedForward.Evidence evidence = forward.get();
     if (!add(results, guarded(Check.PROOF, row,
         () -> proof.check(row, hotkey, setup.checkpointWindow(), evidence == null ? null : evidence.challenged())))) {
       return results;
@@ -331,5 +348,17 @@ public final class MinerValidator {
       Estimates estimates, Map<String, Integer> softCounts) {
     return new Outcome(new WindowValidation(minerFile.hotkey(), minerFile.uid(), setup.window(), MinerStatus.FAILED, failure,
         null, minerFile.upload(), checkedAll, groups, rows, estimates, softCounts, List.of()), null);
+  }
+
+  /**
+   * The model could not run the chosen rows (out of memory, a device error): a problem of this
+   * validator, so it is raised to the caller instead of failing the miner.
+   */
+  public static final class ForwardPassException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ForwardPassException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -33,7 +33,7 @@ class WindowValidatorTest {
   }
 
   private WindowValidator validator(ValidatorState state, ValidatorOptions options) {
-    return TESTBED.windowValidator(state, options, cache);
+    return TESTBED.windowValidator(state, options, TESTBED.root.resolve("validator-cache"));
   }
 
   @Test
