@@ -26,6 +26,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class WindowValidator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowValidator.class);
+  private static final int DISCOVERY_CONCURRENCY = 8;
 
   private final ChainView chain;
   private final BucketAccess buckets;
@@ -122,19 +128,10 @@ public final class WindowValidator implements AutoCloseable {
     neurons.forEach(neuron -> uids.put(neuron.hotkey(), neuron.uid()));
     Map<String, ReadCredentialCommitment> credentials = chain.readCredentials();
 
-    Map<String, ObjectStore> stores = new HashMap<>();
+    Map<String, ObjectStore> stores = new ConcurrentHashMap<>();
     try {
-      Map<String, MinerFiles.Probe> probes = new LinkedHashMap<>();
       List<String> candidates = onlyHotkey == null ? new ArrayList<>(uids.keySet()) : List.of(onlyHotkey);
-      for (String hotkey : candidates) {
-        ReadCredentialCommitment commitment = credentials.get(hotkey);
-        if (commitment == null) {
-          continue;
-        }
-        ObjectStore store = stores.computeIfAbsent(commitment.accountId() + "|" + commitment.accessKeyId(),
-            key -> buckets.open(commitment));
-        probes.put(hotkey, MinerFiles.probe(store, hotkey, window, deadline));
-      }
+      Map<String, MinerFiles.Probe> probes = discover(candidates, credentials, stores, window, deadline);
       List<String> active = new ArrayList<>();
       int late = 0;
       for (Map.Entry<String, MinerFiles.Probe> probe : probes.entrySet()) {
@@ -162,7 +159,7 @@ public final class WindowValidator implements AutoCloseable {
       Map<String, CopycatTracker.Submission> submissions = new LinkedHashMap<>();
       for (String hotkey : selected) {
         MinerFiles.Probe probe = probes.get(hotkey);
-        ObjectStore store = stores.get(credentials.get(hotkey).accountId() + "|" + credentials.get(hotkey).accessKeyId());
+        ObjectStore store = stores.get(storeKey(credentials.get(hotkey)));
         MinerFiles.Loaded loaded = MinerFiles.load(store, hotkey, uids.get(hotkey), window, probe.upload());
         if (loaded.unusable() != null) {
           results.put(hotkey, loaded.unusable());
@@ -250,6 +247,49 @@ public final class WindowValidator implements AutoCloseable {
     } finally {
       stores.values().forEach(ObjectStore::close);
     }
+  }
+
+  /**
+   * HEADs every candidate's window file, {@value #DISCOVERY_CONCURRENCY} at a time (the reference's
+   * concurrency), keeping the candidates' order.
+   */
+  private Map<String, MinerFiles.Probe> discover(List<String> candidates, Map<String, ReadCredentialCommitment> credentials,
+      Map<String, ObjectStore> stores, long window, Instant deadline) {
+    Map<String, Future<MinerFiles.Probe>> pending = new LinkedHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(DISCOVERY_CONCURRENCY, runnable -> {
+      Thread thread = new Thread(runnable, "validator-discovery");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      for (String hotkey : candidates) {
+        ReadCredentialCommitment commitment = credentials.get(hotkey);
+        if (commitment == null) {
+          continue;
+        }
+        pending.put(hotkey, pool.submit(() -> MinerFiles.probe(stores.computeIfAbsent(storeKey(commitment),
+            key -> buckets.open(commitment)), hotkey, window, deadline)));
+      }
+      Map<String, MinerFiles.Probe> probes = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<MinerFiles.Probe>> probe : pending.entrySet()) {
+        try {
+          probes.put(probe.getKey(), probe.getValue().get());
+        } catch (ExecutionException failed) {
+          probes.put(probe.getKey(), new MinerFiles.Probe(MinerFiles.Presence.MISSING, null,
+              "the bucket could not be read: " + failed.getCause().getMessage()));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted during discovery", interrupted);
+        }
+      }
+      return probes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static String storeKey(ReadCredentialCommitment commitment) {
+    return commitment.accountId() + "|" + commitment.accessKeyId();
   }
 
   private static WindowValidation withNote(WindowValidation validation, String note) {
