@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       DatasetsCommand.class,
       ModelCommand.class,
       BenchCommand.class,
+      ValidateCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {
