@@ -212,6 +212,10 @@ public final class ModelIoDaemon extends AbstractBehavior<ModelIoDaemon.Command>
     PhaseInfo phase = observed.phase();
     lastProblem = null;
     dependencies.metrics().blockzeroPhase(phase.phaseIndex(), phase.block());
+    if (lastPhase != null && lastPhase.cycleIndex() != phase.cycleIndex()) {
+      String current = phase.cycleIndex() + ":";
+      started.removeIf(key -> !key.startsWith(current));
+    }
     if (lastPhase == null || lastPhase.cycleIndex() != phase.cycleIndex() || !lastPhase.phaseName().equals(phase.phaseName())) {
       LOG.info("<{}> has started (cycle {}): {} blocks passed, {} blocks left in phase", phase.phaseName(), phase.cycleIndex(),
           phase.blocksIntoPhase(), phase.blocksRemainingInPhase());
