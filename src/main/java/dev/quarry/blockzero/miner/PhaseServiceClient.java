@@ -79,7 +79,9 @@ public final class PhaseServiceClient {
   }
 
   private CompletionStage<JsonNode> get(String path) {
-    URI uri = base.resolve(path);
+    // Appended, not resolved: an owner URL with a path prefix keeps it, as the reference's f"{owner_url}{path}" does.
+    String baseText = base.toString();
+    URI uri = URI.create((baseText.endsWith("/") ? baseText.substring(0, baseText.length() - 1) : baseText) + path);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
       if (failure != null) {
