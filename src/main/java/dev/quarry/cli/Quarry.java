@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       ProtocolCommand.class,
       StorageCommand.class,
       GodCommand.class,
+      BlockZeroCommand.class,
       DatasetsCommand.class,
       ModelCommand.class,
       BenchCommand.class,
