@@ -61,6 +61,17 @@ public interface Chain extends AutoCloseable {
   CompletionStage<Map<AccountId, Commitment>> commitments(int netuid);
 
   /**
+   * Every commitment on the subnet in the state after block {@code number} (the SDK's
+   * {@code get_all_commitments(netuid, block=number)}). A hotkey keeps only its latest commitment,
+   * so protocols that commit in phases (BlockZero) read the state just after each phase. Nodes
+   * without that block's state (a pruned non-archive node, a chain without history) fail the stage.
+   */
+  default CompletionStage<Map<AccountId, Commitment>> commitmentsAt(int netuid, long number) {
+    return java.util.concurrent.CompletableFuture.failedFuture(new ChainException(ChainException.Kind.INCOMPATIBLE_RUNTIME,
+        getClass().getSimpleName() + " cannot read commitments at a past block"));
+  }
+
+  /**
    * Publishes {@code data} (at most 128 bytes, one {@code Raw} field) as the hotkey's commitment
    * and completes when the extrinsic is in a block and succeeded.
    */

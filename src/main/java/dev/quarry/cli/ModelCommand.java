@@ -108,7 +108,7 @@ public final class ModelCommand implements Runnable {
     @Mixin Verbosity verbosity;
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", required = true, description = "qwen3 or qwen2")
+    @Option(names = "--arch", required = true, description = "qwen3, qwen2 or blockzero-moe (Qwen3 attention with BlockZero's expert blocks)")
     String architecture;
 
     @Option(names = "--out", required = true, description = "Directory to write (created if missing).")
@@ -126,7 +126,8 @@ public final class ModelCommand implements Runnable {
       Architecture arch = switch (architecture.toLowerCase(java.util.Locale.ROOT)) {
         case "qwen3" -> Architecture.QWEN3;
         case "qwen2" -> Architecture.QWEN2;
-        default -> throw new UserError("unknown --arch '" + architecture + "'; use qwen3 or qwen2");
+        case "blockzero-moe" -> Architecture.BLOCKZERO_MOE;
+        default -> throw new UserError("unknown --arch '" + architecture + "'; use qwen3, qwen2 or blockzero-moe");
       };
       TinyCheckpoint.Template chatTemplate = switch (template.toLowerCase(java.util.Locale.ROOT)) {
         case "qwen3" -> TinyCheckpoint.Template.QWEN3;

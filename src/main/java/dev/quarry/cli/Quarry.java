@@ -19,11 +19,13 @@ import picocli.CommandLine.Spec;
       ProtocolCommand.class,
       StorageCommand.class,
       GodCommand.class,
+      BlockZeroCommand.class,
       DatasetsCommand.class,
       ModelCommand.class,
       BenchCommand.class,
       MineCommand.class,
       DoctorCommand.class,
+      ValidateCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Quarry implements Runnable {

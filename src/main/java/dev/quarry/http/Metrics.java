@@ -47,7 +47,13 @@ public final class Metrics {
   public enum DrandResult { VERIFIED, UNAVAILABLE, DISABLED }
 
   /** Where an error happened, for {@code quarry_errors_total}. */
-  public enum Component { CHAIN, DRAND, CHECKPOINT, MODEL, STORAGE, MINER, CLUSTER, GOD }
+  public enum Component { CHAIN, DRAND, CHECKPOINT, MODEL, STORAGE, MINER, CLUSTER, GOD, BLOCKZERO }
+
+  /** A BlockZero model-io job. */
+  public enum BlockZeroJob { DOWNLOAD, SIGNED_HASH_COMMIT, RECORD_COMMIT, SUBMISSION }
+
+  /** How a BlockZero job ended: done, nothing to do (no checkpoint, no assignment), failed, or too late for its phase. */
+  public enum BlockZeroOutcome { DONE, NOTHING_TO_DO, FAILED, LATE }
 
   /** How a G.O.D training-repo request was answered (see dev.quarry.god.TrainingRepoEndpoint). */
   public enum GodRequestOutcome {
@@ -74,6 +80,17 @@ public final class Metrics {
   private final Metric.Counter drandBeacons;
   private final Metric.Counter errors;
   private final Metric.Counter godRequests;
+  private final Metric.Counter blockzeroJobs;
+  private final Metric.Counter blockzeroSteps;
+  private final Metric.Counter blockzeroTokens;
+  private final Metric.Counter blockzeroCheckpoints;
+  private final Metric.Gauge blockzeroLoss;
+  private final Metric.Gauge blockzeroLearningRate;
+  private final Metric.Gauge blockzeroTokensPerSecond;
+  private final Metric.Gauge blockzeroGlobalVersion;
+  private final Metric.Gauge blockzeroInnerStep;
+  private final Metric.Gauge blockzeroPhaseIndex;
+  private final Metric.Gauge blockzeroBlock;
   private final Metric.Gauge godValidators;
   private final Metric.Gauge godMetagraphSynced;
   private final Metric.Gauge godNonces;
@@ -133,6 +150,10 @@ public final class Metrics {
     drandBeacons = counter("quarry_drand_beacons", "drand beacons requested for windows, by outcome.", null);
     errors = counter("quarry_errors", "Errors worth an operator's attention, by component.", null);
     godRequests = counter("quarry_god_requests", "G.O.D training-repo requests, by outcome.", null);
+    blockzeroJobs = counter("quarry_blockzero_jobs", "BlockZero model-io jobs, by job and outcome.", null);
+    blockzeroSteps = counter("quarry_blockzero_training_steps", "BlockZero optimizer steps.", null);
+    blockzeroTokens = counter("quarry_blockzero_training_tokens", "Tokens BlockZero training has consumed.", null);
+    blockzeroCheckpoints = counter("quarry_blockzero_checkpoints", "BlockZero checkpoints written by the trainer.", null);
 
     generationTime = histogram("quarry_generation", "Time to generate one group of rollouts, by device.");
     proofTime = histogram("quarry_proof", "Time of one proof forward batch, by device.");
@@ -160,6 +181,13 @@ public final class Metrics {
     godValidators = gauge(cumulative, "quarry_god_validators", "Metagraph hotkeys with at least MIN_STAKE_THRESHOLD stake.", null);
     godMetagraphSynced = gauge(cumulative, "quarry_god_metagraph_synced_timestamp_seconds", "Unix time of the last metagraph read.", null);
     godNonces = gauge(cumulative, "quarry_god_nonces", "Nonces remembered for replay protection.", null);
+    blockzeroLoss = gauge(cumulative, "quarry_blockzero_loss", "Loss of the last BlockZero optimizer step (cross-entropy plus load balancing).", null);
+    blockzeroLearningRate = gauge(cumulative, "quarry_blockzero_learning_rate", "Learning rate of the last BlockZero step.", null);
+    blockzeroTokensPerSecond = gauge(cumulative, "quarry_blockzero_tokens_per_second", "BlockZero training throughput of the last step.", null);
+    blockzeroGlobalVersion = gauge(cumulative, "quarry_blockzero_global_version", "Global model version the trainer builds on.", null);
+    blockzeroInnerStep = gauge(cumulative, "quarry_blockzero_inner_step", "Inner optimizer steps since that version.", null);
+    blockzeroPhaseIndex = gauge(cumulative, "quarry_blockzero_phase_index", "Position of the current BlockZero phase in the cycle (0 = Distribute).", null);
+    blockzeroBlock = gauge(cumulative, "quarry_blockzero_block", "Block of the last phase-service answer.", null);
     gauge(cumulative, "quarry_build_info", "Always 1; the version label says which Quarry runs.", null)
         .withTags(TagSet.of("node", this.node).withTag("version", checkedLabel("version", version))).update(1);
 
@@ -333,6 +361,37 @@ public final class Metrics {
   /** Nonces the replay cache holds now. */
   public void godNonces(int remembered) {
     godNonces.withTags(nodeTags()).update(remembered);
+  }
+
+  // ---- BlockZero miner
+
+  /** A model-io job ended. */
+  public void blockzeroJob(BlockZeroJob job, BlockZeroOutcome outcome) {
+    blockzeroJobs.withTags(nodeTags().withTag("job", label(job)).withTag("outcome", label(outcome))).increment();
+  }
+
+  /** The phase service answered: where in the cycle we are. */
+  public void blockzeroPhase(int phaseIndex, long block) {
+    blockzeroPhaseIndex.withTags(nodeTags()).update(phaseIndex);
+    blockzeroBlock.withTags(nodeTags()).update(block);
+  }
+
+  /** One optimizer step finished. */
+  public void blockzeroTrainingStep(double loss, double learningRate, long tokens, Duration duration, long globalVersion,
+      long innerStep) {
+    blockzeroSteps.withTags(nodeTags()).increment();
+    blockzeroTokens.withTags(nodeTags()).increment(Math.max(0, tokens));
+    blockzeroLoss.withTags(nodeTags()).update(loss);
+    blockzeroLearningRate.withTags(nodeTags()).update(learningRate);
+    double seconds = Math.max(1e-9, duration.toNanos() / 1e9);
+    blockzeroTokensPerSecond.withTags(nodeTags()).update(tokens / seconds);
+    blockzeroGlobalVersion.withTags(nodeTags()).update(globalVersion);
+    blockzeroInnerStep.withTags(nodeTags()).update(innerStep);
+  }
+
+  /** The trainer wrote a checkpoint. */
+  public void blockzeroCheckpoint() {
+    blockzeroCheckpoints.withTags(nodeTags()).increment();
   }
 
   // ---- export

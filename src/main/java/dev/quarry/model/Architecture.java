@@ -6,11 +6,14 @@ import java.util.Optional;
 /**
  * The transformer families the engine runs. They share the decoder (RMSNorm, GQA attention with
  * RoPE, SwiGLU MLP, final RMSNorm); Qwen2 adds biases to the q/k/v projections, Qwen3 instead
- * normalises each query and key head with its own RMSNorm.
+ * normalises each query and key head with its own RMSNorm. {@link #BLOCKZERO_MOE} is Qwen3's
+ * attention with BlockZero's sparse mixture-of-experts blocks in place of the dense MLP (see
+ * {@link MoeConfig}); it is Quarry's own name, not a Hugging Face architecture.
  */
 public enum Architecture {
   QWEN2("Qwen2ForCausalLM", "qwen2"),
-  QWEN3("Qwen3ForCausalLM", "qwen3");
+  QWEN3("Qwen3ForCausalLM", "qwen3"),
+  BLOCKZERO_MOE("QuarryBlockZeroMoeForCausalLM", "quarry_blockzero_moe");
 
   private final String className;
   private final String modelType;
@@ -28,6 +31,11 @@ public enum Architecture {
   /** The {@code model_type} value in config.json, e.g. {@code qwen3}. */
   public String modelType() {
     return modelType;
+  }
+
+  /** Whether each query and key head has its own RMSNorm (Qwen3 and its MoE variant). */
+  public boolean normalizesQueryAndKey() {
+    return this != QWEN2;
   }
 
   static Optional<Architecture> fromClassName(String name) {

@@ -112,6 +112,11 @@ final class CheckpointTensors implements WeightSource, AutoCloseable {
     return weightMap;
   }
 
+  @Override
+  public java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(fileByTensor.keySet());
+  }
+
   boolean contains(String name) {
     return fileByTensor.containsKey(name);
   }

@@ -32,6 +32,7 @@ import java.util.List;
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids from config.json (may be empty)
  * @param padTokenId padding id, or -1
+ * @param moe the mixture-of-experts settings ({@link Architecture#BLOCKZERO_MOE}), or null for a dense model
  */
 public record ModelConfig(
     Architecture architecture,
@@ -51,7 +52,8 @@ public record ModelConfig(
     boolean outputProjectionBias,
     int bosTokenId,
     List<Integer> eosTokenIds,
-    int padTokenId) {
+    int padTokenId,
+    MoeConfig moe) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,13 +70,33 @@ public record ModelConfig(
     if (headDim % 2 != 0) {
       throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
     }
+    if ((architecture == Architecture.BLOCKZERO_MOE) != (moe != null)) {
+      throw new IllegalArgumentException("mixture-of-experts settings belong to " + Architecture.BLOCKZERO_MOE.className() + " only");
+    }
+  }
+
+  /** A dense model's configuration. */
+  public ModelConfig(Architecture architecture, String name, int vocabSize, int hiddenSize, int intermediateSize, int layerCount,
+      int attentionHeads, int keyValueHeads, int headDim, double rmsNormEpsilon, double ropeTheta, int maxPositionEmbeddings,
+      boolean tieWordEmbeddings, boolean attentionBias, boolean outputProjectionBias, int bosTokenId, List<Integer> eosTokenIds,
+      int padTokenId) {
+    this(architecture, name, vocabSize, hiddenSize, intermediateSize, layerCount, attentionHeads, keyValueHeads, headDim,
+        rmsNormEpsilon, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, outputProjectionBias, bosTokenId,
+        eosTokenIds, padTokenId, null);
+  }
+
+  /** The same configuration with other mixture-of-experts settings. */
+  public ModelConfig withMoe(MoeConfig newMoe) {
+    return new ModelConfig(architecture, name, vocabSize, hiddenSize, intermediateSize, layerCount, attentionHeads,
+        keyValueHeads, headDim, rmsNormEpsilon, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias,
+        outputProjectionBias, bosTokenId, eosTokenIds, padTokenId, newMoe);
   }
 
   /** The same configuration under another display name. */
   public ModelConfig withName(String newName) {
     return new ModelConfig(architecture, newName, vocabSize, hiddenSize, intermediateSize, layerCount, attentionHeads,
         keyValueHeads, headDim, rmsNormEpsilon, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias,
-        outputProjectionBias, bosTokenId, eosTokenIds, padTokenId);
+        outputProjectionBias, bosTokenId, eosTokenIds, padTokenId, moe);
   }
 
   /** Query heads per key/value head. */
@@ -130,7 +152,7 @@ public record ModelConfig(
     int headDim = root.has("head_dim") && !root.get("head_dim").isNull() ? root.get("head_dim").asInt()
         : hidden / heads;
     boolean attentionBias = architecture == Architecture.QWEN2 || root.path("attention_bias").asBoolean(false);
-    boolean outputBias = architecture == Architecture.QWEN3 && root.path("attention_bias").asBoolean(false);
+    boolean outputBias = architecture.normalizesQueryAndKey() && root.path("attention_bias").asBoolean(false);
     String name = root.path("_name_or_path").asText("");
     if (name.isBlank()) {
       Path fileName = directory.toAbsolutePath().normalize().getFileName();
@@ -154,7 +176,8 @@ public record ModelConfig(
         outputBias,
         root.path("bos_token_id").isInt() ? root.get("bos_token_id").asInt() : -1,
         tokenIds(root.path("eos_token_id")),
-        root.path("pad_token_id").isInt() ? root.get("pad_token_id").asInt() : -1);
+        root.path("pad_token_id").isInt() ? root.get("pad_token_id").asInt() : -1,
+        architecture == Architecture.BLOCKZERO_MOE ? MoeConfig.parse(root, file) : null);
   }
 
   private static Architecture architecture(JsonNode root, Path file) throws ModelLoadException {
@@ -163,13 +186,22 @@ public record ModelConfig(
     String modelType = root.path("model_type").asText(null);
     if (className != null) {
       return Architecture.fromClassName(className).orElseThrow(() -> new ModelLoadException(file
-          + ": architecture '" + className + "' is not supported; supported: Qwen2ForCausalLM, Qwen3ForCausalLM"));
+          + ": architecture '" + className + "' is not supported; supported: Qwen2ForCausalLM, Qwen3ForCausalLM, "
+          + Architecture.BLOCKZERO_MOE.className() + unsupportedHint(className)));
     }
     if (modelType != null) {
       return Architecture.fromModelType(modelType).orElseThrow(() -> new ModelLoadException(file
           + ": model_type '" + modelType + "' is not supported; supported: qwen2, qwen3"));
     }
     throw new ModelLoadException(file + " names neither 'architectures' nor 'model_type'");
+  }
+
+  /** Why a near miss is not accepted. */
+  private static String unsupportedHint(String className) {
+    return className.startsWith("Qwen3Next")
+        ? " (Qwen3-Next's Gated DeltaNet layers, gated attention and partial RoPE are not implemented; BlockZero miners "
+            + "train the expert groups on " + Architecture.BLOCKZERO_MOE.className() + ", see docs/blockzero.md)"
+        : "";
   }
 
   /** rope_theta sits at the top level (transformers 4.x) or in rope_parameters (5.x). */

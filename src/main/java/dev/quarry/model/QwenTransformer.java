@@ -37,7 +37,7 @@ final class QwenTransformer implements AutoCloseable {
    * weights (Qwen2) or the query norm (Qwen3): the same function with fewer passes over the data.
    */
   private record Layer(NDArray qkvWeight, NDArray qkvBias, NDArray queryNorm, NDArray keyNorm,
-      NDArray outputWeight, NDArray outputBias, NDArray gateUpWeight, NDArray downWeight) {}
+      NDArray outputWeight, NDArray outputBias, FeedForward feedForward) {}
 
   private final ModelConfig config;
   private final NDManager manager;
@@ -65,6 +65,15 @@ final class QwenTransformer implements AutoCloseable {
 
   static QwenTransformer load(ModelConfig config, WeightSource tensors, NDManager manager)
       throws ModelLoadException {
+    return load(config, tensors, manager, SparseMoe.Selection.everyExpertInTheCheckpoint());
+  }
+
+  /**
+   * Loads the weights; {@code experts} says which routed experts of each sparse layer to build (a
+   * BlockZero miner builds only its group's, as the reference's partial model does).
+   */
+  static QwenTransformer load(ModelConfig config, WeightSource tensors, NDManager manager, SparseMoe.Selection experts)
+      throws ModelLoadException {
     long hidden = config.hiddenSize();
     long queryWidth = (long) config.attentionHeads() * config.headDim();
     long keyValueWidth = (long) config.keyValueHeads() * config.headDim();
@@ -90,7 +99,7 @@ final class QwenTransformer implements AutoCloseable {
       float scale = (float) Math.pow(config.headDim(), -0.5);
       NDArray queryNorm = null;
       NDArray keyNorm = null;
-      if (config.architecture() == Architecture.QWEN3) {
+      if (config.architecture().normalizesQueryAndKey()) {
         queryNorm = tensors.load(manager, attention + "q_norm.weight", config.headDim()).muli(scale);
         keyNorm = tensors.load(manager, attention + "k_norm.weight", config.headDim());
       } else {
@@ -106,15 +115,21 @@ final class QwenTransformer implements AutoCloseable {
       NDArray outputWeight = tensors.load(manager, attention + "o_proj.weight", hidden, queryWidth);
       NDArray outputBias = config.outputProjectionBias()
           ? tensors.load(manager, attention + "o_proj.bias", hidden) : null;
-      NDArray gateUp = tensors.loadStacked(manager,
-          List.of(prefix + "mlp.gate_proj.weight", prefix + "mlp.up_proj.weight"),
-          List.of(new long[] {intermediate, hidden}, new long[] {intermediate, hidden}));
-      try (NDArray postNorm = tensors.load(manager, prefix + "post_attention_layernorm.weight", hidden);
-          NDArray row = postNorm.reshape(1, hidden)) {
-        gateUp.muli(row);
+      FeedForward feedForward;
+      if (config.moe() != null && config.moe().sparse(i)) {
+        feedForward = SparseMoe.load(config, i, tensors, manager, experts);
+      } else {
+        NDArray gateUp = tensors.loadStacked(manager,
+            List.of(prefix + "mlp.gate_proj.weight", prefix + "mlp.up_proj.weight"),
+            List.of(new long[] {intermediate, hidden}, new long[] {intermediate, hidden}));
+        try (NDArray postNorm = tensors.load(manager, prefix + "post_attention_layernorm.weight", hidden);
+            NDArray row = postNorm.reshape(1, hidden)) {
+          gateUp.muli(row);
+        }
+        NDArray down = tensors.load(manager, prefix + "mlp.down_proj.weight", hidden, intermediate);
+        feedForward = new DenseMlp(gateUp, down, intermediate, config.rmsNormEpsilon());
       }
-      NDArray down = tensors.load(manager, prefix + "mlp.down_proj.weight", hidden, intermediate);
-      layers.add(new Layer(qkvWeight, qkvBias, queryNorm, keyNorm, outputWeight, outputBias, gateUp, down));
+      layers.add(new Layer(qkvWeight, qkvBias, queryNorm, keyNorm, outputWeight, outputBias, feedForward));
     }
     return new QwenTransformer(config, manager, embedding, finalNorm, output, List.copyOf(layers));
   }
@@ -235,18 +250,9 @@ final class QwenTransformer implements AutoCloseable {
       NDArray attended = probabilities.matMul(values).reshape(batch, heads, n, dim).transpose(0, 2, 1, 3)
           .reshape(batch, n, (long) heads * dim);
       x = x.add(Nd.linear(attended, layer.outputWeight(), layer.outputBias()));
-      x = x.add(mlp(layer, x));
+      x = x.add(layer.feedForward().apply(x, null));
     }
     return Nd.rmsNorm(x, finalNorm, config.rmsNormEpsilon());
-  }
-
-  private NDArray mlp(Layer layer, NDArray x) {
-    NDArray h = Nd.rmsNorm(x, config.rmsNormEpsilon());
-    NDArray gateUp = Nd.linear(h, layer.gateUpWeight(), null);
-    long intermediate = config.intermediateSize();
-    NDArray gate = Nd.narrow(gateUp, -1, 0, intermediate);
-    NDArray up = Nd.narrow(gateUp, -1, intermediate, 2 * intermediate);
-    return Nd.linear(Nd.silu(gate).mul(up), layer.downWeight(), null);
   }
 
   /** Logits for hidden-state rows: [rows, hidden] to [rows, vocab]. */
@@ -263,6 +269,15 @@ final class QwenTransformer implements AutoCloseable {
    * @return final-normed hidden states of all positions, sequences concatenated: [sum of lengths, hidden]
    */
   NDArray forwardPacked(List<int[]> sequences) {
+    return forwardPacked(sequences, null);
+  }
+
+  /**
+   * As {@link #forwardPacked(List)}; sparse layers add their router logits ([rows, experts], in
+   * layer order) to {@code routerLogits} when it is not null. Differentiable: with gradient
+   * recording on, gradients flow to every weight that requires them (training).
+   */
+  NDArray forwardPacked(List<int[]> sequences, List<NDArray> routerLogits) {
     int total = 0;
     for (int[] sequence : sequences) {
       total += sequence.length;
@@ -311,7 +326,7 @@ final class QwenTransformer implements AutoCloseable {
       }
       NDArray attention = attended.size() == 1 ? attended.get(0) : NDArrays.concat(attended, 0);
       x = x.add(Nd.linear(attention, layer.outputWeight(), layer.outputBias()));
-      x = x.add(chunkedMlp(layer, x, total));
+      x = x.add(chunkedMlp(layer, x, total, routerLogits));
     }
     return Nd.rmsNorm(x, finalNorm, config.rmsNormEpsilon());
   }
@@ -356,15 +371,39 @@ final class QwenTransformer implements AutoCloseable {
         manager.full(new Shape(1), KvCache.MASKED, DataType.FLOAT32, device));
   }
 
-  private NDArray chunkedMlp(Layer layer, NDArray x, int rows) {
-    if (rows <= rowChunk) {
-      return mlp(layer, x);
+  private NDArray chunkedMlp(Layer layer, NDArray x, int rows, List<NDArray> routerLogits) {
+    // Sparse layers see all rows at once: the reference's routing fill value is a minimum over the
+    // whole batch, so splitting rows could change which expert a row picks.
+    if (rows <= rowChunk || layer.feedForward() instanceof SparseMoe) {
+      return layer.feedForward().apply(x, routerLogits);
     }
     NDList parts = new NDList();
     for (int start = 0; start < rows; start += rowChunk) {
-      parts.add(mlp(layer, Nd.narrow(x, 0, start, Math.min(rows, start + rowChunk))));
+      parts.add(layer.feedForward().apply(Nd.narrow(x, 0, start, Math.min(rows, start + rowChunk)), routerLogits));
     }
     return NDArrays.concat(parts, 0);
+  }
+
+  /** The routed experts' weights by state-dict name (empty for a dense model). */
+  java.util.Map<String, NDArray> expertWeights() {
+    java.util.Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
+    for (Layer layer : layers) {
+      if (layer.feedForward() instanceof SparseMoe sparse) {
+        weights.putAll(sparse.expertWeights());
+      }
+    }
+    return weights;
+  }
+
+  /** The sparse layers, in order. */
+  List<SparseMoe> sparseLayers() {
+    List<SparseMoe> sparse = new ArrayList<>();
+    for (Layer layer : layers) {
+      if (layer.feedForward() instanceof SparseMoe block) {
+        sparse.add(block);
+      }
+    }
+    return sparse;
   }
 
   /** Bytes of float32 weights held on the device. */
@@ -372,9 +411,10 @@ final class QwenTransformer implements AutoCloseable {
     long elements = embedding.size() + finalNorm.size() + (config.tieWordEmbeddings() ? 0 : outputProjection.size());
     for (Layer layer : layers) {
       for (NDArray array : new NDArray[] {layer.qkvWeight(), layer.qkvBias(), layer.queryNorm(), layer.keyNorm(),
-          layer.outputWeight(), layer.outputBias(), layer.gateUpWeight(), layer.downWeight()}) {
+          layer.outputWeight(), layer.outputBias()}) {
         elements += array == null ? 0 : array.size();
       }
+      elements += layer.feedForward().elementCount();
     }
     return elements * 4;
   }

@@ -50,8 +50,20 @@ public final class TinyCheckpoint {
 
   private TinyCheckpoint() {}
 
+  /**
+   * The BlockZero-style tiny mixture of experts: Qwen3 attention (hidden 64, 2 layers, 4×16 query
+   * heads, 2 kv heads, tied embeddings), both layers sparse with a router over 4 experts (width
+   * 32, top-2, renormalized), a shared expert of width 64, and the reference's load-balancing loss
+   * (coefficient 1.0).
+   */
+  public static final MoeConfig TINY_MOE = new MoeConfig(4, 2, 32, 64, true, 1, List.of(), 1.0, true);
+
   /** The config.json written for an architecture. */
   public static ModelConfig config(Architecture architecture) {
+    if (architecture == Architecture.BLOCKZERO_MOE) {
+      return new ModelConfig(Architecture.BLOCKZERO_MOE, "quarry-tiny-blockzero-moe", VOCABULARY, 64, 128, 2, 4, 2, 16, 1e-6,
+          1_000_000, 4096, true, false, false, 151_643, List.of(151_645), -1, TINY_MOE);
+    }
     return architecture == Architecture.QWEN3
         ? new ModelConfig(Architecture.QWEN3, "quarry-tiny-qwen3", VOCABULARY, 64, 192, 2, 4, 2, 32, 1e-6, 1_000_000,
             40_960, true, false, false, 151_643, List.of(151_645), -1)
@@ -107,9 +119,12 @@ public final class TinyCheckpoint {
     root.put("num_hidden_layers", config.layerCount());
     root.put("num_attention_heads", config.attentionHeads());
     root.put("num_key_value_heads", config.keyValueHeads());
-    if (config.architecture() == Architecture.QWEN3) {
+    if (config.architecture().normalizesQueryAndKey()) {
       root.put("head_dim", config.headDim());
       root.put("attention_bias", false);
+    }
+    if (config.moe() != null) {
+      config.moe().write(root);
     }
     root.put("hidden_act", "silu");
     root.put("max_position_embeddings", config.maxPositionEmbeddings());
@@ -134,7 +149,7 @@ public final class TinyCheckpoint {
     root.putArray("eos_token_id").add(151_645).add(151_643);
     root.put("pad_token_id", 151_643);
     root.put("do_sample", true);
-    if (architecture == Architecture.QWEN3) {
+    if (architecture.normalizesQueryAndKey()) {
       root.put("temperature", 0.6);
       root.put("top_k", 20);
       root.put("top_p", 0.95);
@@ -167,12 +182,16 @@ public final class TinyCheckpoint {
         tensors.add(tensor(prefix + "self_attn.k_proj.bias", random, 0.1, 0, keyValue));
         tensors.add(tensor(prefix + "self_attn.v_proj.bias", random, 0.1, 0, keyValue));
       }
-      if (config.architecture() == Architecture.QWEN3) {
+      if (config.architecture().normalizesQueryAndKey()) {
         tensors.add(tensor(prefix + "self_attn.q_norm.weight", random, 0.1, 1, config.headDim()));
         tensors.add(tensor(prefix + "self_attn.k_norm.weight", random, 0.1, 1, config.headDim()));
       }
       tensors.add(tensor(prefix + "self_attn.o_proj.weight", random, 1 / Math.sqrt(query), 0, hidden, query));
       tensors.add(tensor(prefix + "post_attention_layernorm.weight", random, 0.1, 1, hidden));
+      if (config.moe() != null && config.moe().sparse(i)) {
+        tensors.addAll(sparseWeights(prefix, config, random));
+        continue;
+      }
       tensors.add(tensor(prefix + "mlp.gate_proj.weight", random, 1 / Math.sqrt(hidden), 0, intermediate, hidden));
       tensors.add(tensor(prefix + "mlp.up_proj.weight", random, 1 / Math.sqrt(hidden), 0, intermediate, hidden));
       tensors.add(tensor(prefix + "mlp.down_proj.weight", random, 1 / Math.sqrt(intermediate), 0, hidden,
@@ -182,6 +201,27 @@ public final class TinyCheckpoint {
     if (!config.tieWordEmbeddings()) {
       tensors.add(tensor("lm_head.weight", random, 0.5, 0, config.vocabSize(), hidden));
     }
+    return tensors;
+  }
+
+  /** A sparse layer under BlockZero's names: router, every routed expert, the shared expert and its gate. */
+  private static List<TensorData> sparseWeights(String prefix, ModelConfig config, Gaussian random) {
+    MoeConfig moe = config.moe();
+    long hidden = config.hiddenSize();
+    long width = moe.expertIntermediateSize();
+    long sharedWidth = moe.sharedExpertIntermediateSize();
+    List<TensorData> tensors = new ArrayList<>();
+    tensors.add(tensor(prefix + "mlp.gate.weight.weight", random, 1 / Math.sqrt(hidden), 0, moe.numExperts(), hidden));
+    for (int expert = 0; expert < moe.numExperts(); expert++) {
+      String name = prefix + "mlp.experts." + expert + ".";
+      tensors.add(tensor(name + "gate_proj.weight", random, 1 / Math.sqrt(hidden), 0, width, hidden));
+      tensors.add(tensor(name + "up_proj.weight", random, 1 / Math.sqrt(hidden), 0, width, hidden));
+      tensors.add(tensor(name + "down_proj.weight", random, 1 / Math.sqrt(width), 0, hidden, width));
+    }
+    tensors.add(tensor(prefix + "mlp.shared_expert.gate_proj.weight", random, 1 / Math.sqrt(hidden), 0, sharedWidth, hidden));
+    tensors.add(tensor(prefix + "mlp.shared_expert.up_proj.weight", random, 1 / Math.sqrt(hidden), 0, sharedWidth, hidden));
+    tensors.add(tensor(prefix + "mlp.shared_expert.down_proj.weight", random, 1 / Math.sqrt(sharedWidth), 0, hidden, sharedWidth));
+    tensors.add(tensor(prefix + "mlp.shared_expert_gate.weight", random, 1 / Math.sqrt(hidden), 0, 1, hidden));
     return tensors;
   }
 

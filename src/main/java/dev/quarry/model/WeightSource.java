@@ -3,6 +3,7 @@ package dev.quarry.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Set;
 
 /** Where the transformer's float32 weights come from: a checkpoint, or random values for benchmarks. */
 interface WeightSource {
@@ -12,4 +13,9 @@ interface WeightSource {
 
   /** Several tensors stacked along their first dimension (e.g. q, k and v into one projection). */
   NDArray loadStacked(NDManager manager, List<String> names, List<long[]> shapes) throws ModelLoadException;
+
+  /** The names of the tensors available (sparse layers discover their experts from them). */
+  default Set<String> names() {
+    return Set.of();
+  }
 }

@@ -17,6 +17,8 @@ public final class TinyModels {
 
   public static final long QWEN3_SEED = 1234;
   public static final long QWEN2_SEED = 4321;
+  /** The BlockZero tiny mixture of experts the training vectors were computed from. */
+  public static final long MOE_SEED = 7;
 
   private static final Map<String, Path> CHECKPOINTS = new HashMap<>();
   private static final Map<String, CausalLanguageModel> MODELS = new HashMap<>();
@@ -37,7 +39,7 @@ public final class TinyModels {
     return ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
   }
 
-  /** "qwen3" (seed 1234, Qwen3 template) or "qwen2" (seed 4321, Grail's ChatML template). */
+  /** "qwen3" (seed 1234, Qwen3 template), "qwen2" (seed 4321, Grail's ChatML template) or "blockzero-moe" (seed 7). */
   public static synchronized Path checkpoint(String arch) {
     return CHECKPOINTS.computeIfAbsent(arch, key -> {
       try {
@@ -49,6 +51,8 @@ public final class TinyModels {
         Path directory = root.resolve(key);
         if (key.equals("qwen3")) {
           TinyCheckpoint.write(directory, Architecture.QWEN3, QWEN3_SEED, TinyCheckpoint.Template.QWEN3);
+        } else if (key.equals("blockzero-moe")) {
+          TinyCheckpoint.write(directory, Architecture.BLOCKZERO_MOE, MOE_SEED, TinyCheckpoint.Template.QWEN3);
         } else {
           TinyCheckpoint.write(directory, Architecture.QWEN2, QWEN2_SEED, TinyCheckpoint.Template.CHATML);
         }

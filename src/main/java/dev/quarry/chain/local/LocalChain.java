@@ -135,6 +135,8 @@ public final class LocalChain implements Chain {
   private final List<Block> blocks = new ArrayList<>();
   private final Map<Integer, Map<AccountId, Neuron>> subnets = new HashMap<>();
   private final Map<Integer, Map<AccountId, Commitment>> commitments = new HashMap<>();
+  /** Every commitment ever set, in order, so the state at a past block can be answered. */
+  private final Map<Integer, List<Commitment>> commitmentHistory = new HashMap<>();
   private final Map<AccountId, Long> nonces = new HashMap<>();
   private final List<Pending> pool = new ArrayList<>();
   private final List<Consumer<BlockHead>> listeners = new CopyOnWriteArrayList<>();
@@ -215,7 +217,7 @@ public final class LocalChain implements Chain {
   public CompletionStage<Void> putCommitment(int netuid, AccountId hotkey, byte[] data) {
     byte[] copy = data.clone();
     return onChain(() -> {
-      commitments.computeIfAbsent(netuid, n -> new LinkedHashMap<>()).put(hotkey, new Commitment(hotkey, head, List.of(copy)));
+      remember(netuid, new Commitment(hotkey, head, List.of(copy)));
       stateVersion++;
       return null;
     });
@@ -317,7 +319,27 @@ public final class LocalChain implements Chain {
 
   @Override
   public CompletionStage<Map<AccountId, Commitment>> commitments(int netuid) {
-    return onChain(() -> Map.copyOf(commitments.getOrDefault(netuid, Map.of())));
+    return onChain(() -> java.util.Collections.unmodifiableMap(new LinkedHashMap<>(commitments.getOrDefault(netuid, Map.of()))));
+  }
+
+  /** The commitments as they stood after block {@code number}, in the order hotkeys first committed. */
+  @Override
+  public CompletionStage<Map<AccountId, Commitment>> commitmentsAt(int netuid, long number) {
+    return onChain(() -> {
+      block(number);
+      Map<AccountId, Commitment> state = new LinkedHashMap<>();
+      for (Commitment commitment : commitmentHistory.getOrDefault(netuid, List.of())) {
+        if (commitment.block() <= number) {
+          state.put(commitment.hotkey(), commitment);
+        }
+      }
+      return java.util.Collections.unmodifiableMap(state);
+    });
+  }
+
+  private void remember(int netuid, Commitment commitment) {
+    commitments.computeIfAbsent(netuid, n -> new LinkedHashMap<>()).put(commitment.hotkey(), commitment);
+    commitmentHistory.computeIfAbsent(netuid, n -> new ArrayList<>()).add(commitment);
   }
 
   @Override
@@ -432,7 +454,7 @@ public final class LocalChain implements Chain {
     }
     AccountId who = decoded.signer();
     return enqueue(bytes, decoded, "Commitments.set_commitment", netuid, () -> {
-      commitments.computeIfAbsent(netuid, n -> new LinkedHashMap<>()).put(who, new Commitment(who, head, fields));
+      remember(netuid, new Commitment(who, head, fields));
     });
   }
 

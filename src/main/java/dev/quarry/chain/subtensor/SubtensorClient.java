@@ -228,20 +228,26 @@ public final class SubtensorClient implements Chain {
 
   @Override
   public CompletionStage<Map<AccountId, Commitment>> commitments(int netuid) {
-    String prefix = StorageKeys.commitmentOfPrefix(netuid);
     // Pin one block so keys and values come from the same state.
-    return rpc.call("chain_getBlockHash").thenCompose(hash -> {
-      String at = hash.asText();
-      return allKeys(prefix, null, at, new ArrayList<>()).thenCompose(keys -> queryValues(keys, at))
-          .thenApply(values -> {
-            Map<AccountId, Commitment> commitments = new LinkedHashMap<>();
-            values.forEach((key, value) -> {
-              AccountId hotkey = StorageKeys.commitmentKeyAccount(key);
-              commitments.put(hotkey, decode("Commitments.CommitmentOf", () -> SubtensorCodec.commitment(hotkey, Hex.decode(value))));
-            });
-            return commitments;
+    return rpc.call("chain_getBlockHash").thenCompose(hash -> commitmentsAtHash(netuid, hash.asText()));
+  }
+
+  @Override
+  public CompletionStage<Map<AccountId, Commitment>> commitmentsAt(int netuid, long number) {
+    return blockHash(number).thenCompose(hash -> commitmentsAtHash(netuid, hash));
+  }
+
+  private CompletionStage<Map<AccountId, Commitment>> commitmentsAtHash(int netuid, String at) {
+    String prefix = StorageKeys.commitmentOfPrefix(netuid);
+    return allKeys(prefix, null, at, new ArrayList<>()).thenCompose(keys -> queryValues(keys, at))
+        .thenApply(values -> {
+          Map<AccountId, Commitment> commitments = new LinkedHashMap<>();
+          values.forEach((key, value) -> {
+            AccountId hotkey = StorageKeys.commitmentKeyAccount(key);
+            commitments.put(hotkey, decode("Commitments.CommitmentOf", () -> SubtensorCodec.commitment(hotkey, Hex.decode(value))));
           });
-    });
+          return commitments;
+        });
   }
 
   private CompletableFuture<List<String>> allKeys(String prefix, String startKey, String at, List<String> collected) {
