@@ -23,10 +23,7 @@ import dev.quarry.mining.MiningNode;
 import dev.quarry.mining.TrainerBucket;
 import dev.quarry.mining.WindowReport;
 import dev.quarry.mining.local.LocalNetwork;
-import dev.quarry.mining.local.MinedWindowCheck;
-import dev.quarry.mining.local.WindowVerifier;
-import dev.quarry.storage.checkpoint.CheckpointConsumer;
-import dev.quarry.storage.objectstore.ObjectStore;
+import dev.quarry.mining.local.EmbeddedValidator;
 import dev.quarry.storage.objectstore.ObjectStoreSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -153,14 +150,9 @@ public final class MineCommand implements Callable<Integer> {
       out.println("Management endpoint: http://" + management.address().getHostString() + ":" + management.address().getPort()
           + "/status  (mining " + target + " window(s))");
       out.flush();
-      EnvironmentFactory checkEnvironments = setup.environments();
-      ObjectStore trainerForCheck = ObjectStore.open(
-          TrainerBucket.fromChain(network.chain(), network.netuid(), 0, network.minerBucket()).settings(), ObjectStore.Access.READ);
-      closeables.add(trainerForCheck);
       closeables.add(setup.environments());
-      CheckpointConsumer checkCheckpoints = new CheckpointConsumer(trainerForCheck, MinedWindowCheck.cacheDirectory(directory));
-      WindowVerifier verifier = new MinedWindowCheck(network.chain(), network.netuid(), network.minerHotkey().accountId(),
-          network.minerBucket(), checkCheckpoints, checkEnvironments, ProtocolParameters.v5(), 2);
+      EmbeddedValidator validator = EmbeddedValidator.start(network, setup.environments());
+      closeables.add(0, validator);
       List<String> summary = new ArrayList<>();
       boolean allGood = true;
       int mined = 0;
@@ -177,10 +169,12 @@ public final class MineCommand implements Callable<Integer> {
           String line = describe(report, network);
           if (report.stored()) {
             waitForBlock(network, report.windowStart() + 30);
-            WindowVerifier.Verdict verdict = verifier.verify(report.windowStart());
+            EmbeddedValidator.Verdict verdict = validator.validate(report.windowStart());
             line += verdict.accepted()
-                ? "; check passed (" + verdict.rows() + " rows, " + verdict.recomputedGroups() + " groups recomputed)"
-                : "; check FAILED: " + String.join("; ", verdict.problems());
+                ? "; local validator: valid (" + verdict.checkedRows() + " rows in " + verdict.sampledGroups()
+                    + " sampled group(s) checked" + (verdict.problems().isEmpty() ? "" : "; " + String.join("; ", verdict.problems())) + ")"
+                : "; local validator: " + verdict.status().name().toLowerCase(java.util.Locale.ROOT) + ": "
+                    + String.join("; ", verdict.problems());
             allGood &= verdict.accepted();
           } else {
             allGood = false;

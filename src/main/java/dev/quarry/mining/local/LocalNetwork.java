@@ -231,6 +231,11 @@ public final class LocalNetwork implements AutoCloseable {
     return s3;
   }
 
+  /** The key pair every local bucket is written and read with (local test credentials). */
+  public AccessKey serverKey() {
+    return s3Key;
+  }
+
   public Keypair minerHotkey() {
     return minerHotkey;
   }
