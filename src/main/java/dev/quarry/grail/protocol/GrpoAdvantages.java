@@ -21,25 +21,8 @@ public final class GrpoAdvantages {
 
   /** The advantages the miner stores for a group with these total rewards. */
   public static double[] compute(double[] rewards) {
-    int n = rewards.length;
-    if (n == 0) {
-      return new double[0];
-    }
-    double mean = PythonFloats.sum(rewards) / n;
-    double[] centered = new double[n];
-    double[] squares = new double[n];
-    for (int i = 0; i < n; i++) {
-      centered[i] = rewards[i] - mean;
-      squares[i] = centered[i] * centered[i];
-    }
-    double std = Math.sqrt(PythonFloats.sum(squares) / n);
-    // Python's max(std, 1e-8) keeps std unless 1e-8 is strictly greater (NaN stays NaN).
-    double denominator = 1e-8 > std ? 1e-8 : std;
-    double[] advantages = new double[n];
-    for (int i = 0; i < n; i++) {
-      advantages[i] = centered[i] / denominator;
-    }
-    return advantages;
+    // The miner writes max(std, 1e-8): Python keeps std unless 1e-8 is strictly greater, so NaN stays NaN.
+    return normalise(rewards, false);
   }
 
   /** The validator's group check with the live parameters. */
@@ -57,7 +40,30 @@ public final class GrpoAdvantages {
     if (Math.abs(advantageSum) > parameters.validation().advantageSumTolerance()) {
       return new GroupCheck(false, "advantages sum to " + advantageSum + ", not 0");
     }
+    double tolerance = parameters.validation().advantageTolerance();
+    double[] recomputed = recomputeForCheck(rewards);
+    for (int i = 0; i < rewards.length; i++) {
+      if (Math.abs(advantages[i] - recomputed[i]) > tolerance) {
+        return new GroupCheck(false, "advantage " + i + " is " + advantages[i] + ", recomputed " + recomputed[i]);
+      }
+    }
+    return GroupCheck.OK;
+  }
+
+  /**
+   * The advantages the validator recomputes from the claimed rewards. It differs from
+   * {@link #compute} only for a NaN standard deviation: the validator writes {@code max(1e-8, std)},
+   * which yields 1e-8 there, where the miner's {@code max(std, 1e-8)} keeps NaN.
+   */
+  public static double[] recomputeForCheck(double[] rewards) {
+    return normalise(rewards, true);
+  }
+
+  private static double[] normalise(double[] rewards, boolean nanStandardDeviationBecomesFloor) {
     int n = rewards.length;
+    if (n == 0) {
+      return new double[0];
+    }
     double mean = PythonFloats.sum(rewards) / n;
     double[] centered = new double[n];
     double[] squares = new double[n];
@@ -66,14 +72,11 @@ public final class GrpoAdvantages {
       squares[i] = centered[i] * centered[i];
     }
     double std = Math.sqrt(PythonFloats.sum(squares) / n);
-    // Here the reference writes max(1e-8, std): a NaN std yields 1e-8.
-    double denominator = std > 1e-8 ? std : 1e-8;
-    double tolerance = parameters.validation().advantageTolerance();
+    double denominator = nanStandardDeviationBecomesFloor ? (std > 1e-8 ? std : 1e-8) : (1e-8 > std ? 1e-8 : std);
+    double[] result = new double[n];
     for (int i = 0; i < n; i++) {
-      if (Math.abs(advantages[i] - centered[i] / denominator) > tolerance) {
-        return new GroupCheck(false, "advantage " + i + " is " + advantages[i] + ", recomputed " + centered[i] / denominator);
-      }
+      result[i] = centered[i] / denominator;
     }
-    return GroupCheck.OK;
+    return result;
   }
 }

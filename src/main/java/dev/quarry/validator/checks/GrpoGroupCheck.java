@@ -50,7 +50,7 @@ public final class GrpoGroupCheck {
       }
       double sum = PythonFloats.sum(advantages);
       double sumTolerance = parameters.validation().advantageSumTolerance();
-      double[] recomputed = recompute(rewards);
+      double[] recomputed = GrpoAdvantages.recomputeForCheck(rewards);
       if (Math.abs(sum) > sumTolerance) {
         int worst = 0;
         for (int i = 1; i < rows.size(); i++) {
@@ -75,24 +75,5 @@ public final class GrpoGroupCheck {
           + " fails the GRPO advantage check"));
     }
     return Optional.empty();
-  }
-
-  /** The validator's recomputation, for the message only (the verdict is {@link GrpoAdvantages#check}'s). */
-  private static double[] recompute(double[] rewards) {
-    int n = rewards.length;
-    double mean = PythonFloats.sum(rewards) / n;
-    double[] centered = new double[n];
-    double[] squares = new double[n];
-    for (int i = 0; i < n; i++) {
-      centered[i] = rewards[i] - mean;
-      squares[i] = centered[i] * centered[i];
-    }
-    double std = Math.sqrt(PythonFloats.sum(squares) / n);
-    double denominator = std > 1e-8 ? std : 1e-8;
-    double[] result = new double[n];
-    for (int i = 0; i < n; i++) {
-      result[i] = centered[i] / denominator;
-    }
-    return result;
   }
 }
