@@ -1,6 +1,7 @@
 package dev.quarry.blockzero;
 
 import dev.quarry.crypto.Hex;
+import dev.quarry.grail.protocol.python.PythonText;
 import dev.quarry.storage.pytorch.PytorchCheckpoint;
 import dev.quarry.storage.pytorch.PytorchCheckpointWriter;
 import dev.quarry.storage.pytorch.StoredTensor;
@@ -32,7 +33,7 @@ public final class ModelHash {
   public static final int BYTES = 24;
 
   /** Python's {@code sorted()} order for str keys: by Unicode code point, not UTF-16 unit. */
-  public static final Comparator<String> PYTHON_ORDER = ModelHash::compareCodePoints;
+  public static final Comparator<String> PYTHON_ORDER = PythonText.ORDER;
 
   private final byte[] digest;
 
@@ -104,21 +105,6 @@ public final class ModelHash {
     byte[] out = new byte[BYTES];
     blake.doFinal(out, 0);
     return new ModelHash(out);
-  }
-
-  private static int compareCodePoints(String left, String right) {
-    int i = 0;
-    int j = 0;
-    while (i < left.length() && j < right.length()) {
-      int a = left.codePointAt(i);
-      int b = right.codePointAt(j);
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      i += Character.charCount(a);
-      j += Character.charCount(b);
-    }
-    return Integer.compare(left.length() - i, right.length() - j);
   }
 
   public byte[] bytes() {

@@ -1,5 +1,6 @@
 package dev.quarry.model.template;
 
+import dev.quarry.grail.protocol.python.PythonJson;
 import java.util.List;
 import java.util.Map;
 
@@ -118,26 +119,6 @@ final class JsonDumps {
   }
 
   private static void writeString(StringBuilder out, String text, boolean ensureAscii) {
-    out.append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char current = text.charAt(i);
-      switch (current) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (current < 0x20 || (ensureAscii && current > 0x7E)) {
-            out.append(String.format("\\u%04x", (int) current));
-          } else {
-            out.append(current);
-          }
-        }
-      }
-    }
-    out.append('"');
+    PythonJson.writeString(text, ensureAscii, out);
   }
 }

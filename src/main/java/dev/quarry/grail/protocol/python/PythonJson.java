@@ -172,7 +172,8 @@ public final class PythonJson {
     }
   }
 
-  private static void writeString(String text, boolean ensureAscii, StringBuilder out) {
+  /** Appends {@code text} as {@code json.dumps} writes a str, with or without {@code ensure_ascii}. */
+  public static void writeString(String text, boolean ensureAscii, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
