@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A three-node Quarry cluster on loopback, mining the embedded local network (no accounts, no GPU,
 # no internet). Node 1 runs the network (chain, S3, trainer) and the coordinator; nodes 2 and 3
-# join it as workers. Node 1 mines WINDOWS windows, checks them, and everything stops.
+# join it as workers. Node 1 mines WINDOWS windows, the local validator checks each, and everything stops.
 #
 #   cluster/local/start.sh                 # from the project root, after `mvn -B package -DskipTests`
 #   WINDOWS=3 DIR=/tmp/q cluster/local/start.sh
