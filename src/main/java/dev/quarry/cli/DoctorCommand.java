@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
-    description = {"Check everything the miner needs (settings, R2 read and write, bucket name, chain, hotkey registration,",
-        "committed credentials, trainer checkpoints, drand, devices, model cache) and say how to fix what fails."})
+    description = {"Check what the miner needs and say how to fix what fails.",
+        "Checks: settings, R2 read and write, the bucket name rule, the chain, hotkey registration, committed credentials, "
+            + "trainer checkpoints, drand, devices, the model cache."})
 public final class DoctorCommand implements Callable<Integer> {
 
   @Mixin Verbosity verbosity;

@@ -57,7 +57,8 @@ import picocli.CommandLine.Spec;
     name = "mine",
     mixinStandardHelpOptions = true,
     description = {"Mine Grail (subnet 81): follow the chain, generate and prove rollouts, upload one file per window.",
-        "--local runs a whole network in this process (no accounts, no GPU, no internet needed)."})
+        "--local runs a whole network in this process — chain, S3 server, trainer, miner and the local validator, which "
+            + "checks every window (no accounts, no GPU, no internet needed)."})
 public final class MineCommand implements Callable<Integer> {
 
   @Mixin Verbosity verbosity;
